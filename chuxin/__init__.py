@@ -1,0 +1,1 @@
+"""Chuxin (初心): the system of record for a thematic education campaign."""

@@ -1,0 +1,33 @@
+"""Recompute every maintained counter from the raw rows and report any drift."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chuxin.core import rollups
+
+
+class Command(BaseCommand):
+    help = "Recompute every rollup from the raw rows and report each value that drifted."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--fix", action="store_true", help="rewrite drifted rollups")
+        parser.add_argument("--show", type=int, default=20, help="how many drifts to list")
+
+    def handle(self, *args: Any, fix: bool, show: int, **options: Any) -> None:
+        total = 0
+        for rollup in rollups.registered():
+            drifts = rollups.check(rollup)
+            total += len(drifts)
+            status = "ok" if not drifts else f"{len(drifts)} drifted value(s)"
+            self.stdout.write(f"{rollup.name}: {status}")
+            for drift in drifts[:show]:
+                self.stdout.write(
+                    f"  unit {drift.unit_id} {drift.field}: stored {drift.stored}, "
+                    f"expected {drift.expected}"
+                )
+            if drifts and fix:
+                rollups.refresh(rollup)
+                self.stdout.write(f"  {rollup.name}: rewritten from the raw rows")
+        if total and not fix:
+            raise CommandError(f"{total} counter value(s) drifted; run with --fix to rewrite.")

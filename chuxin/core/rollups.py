@@ -1,0 +1,166 @@
+"""Maintained per-unit counters and their subtree totals.
+
+No page adds up raw rows on request. Each capability declares a :class:`Rollup`: a model with
+one row per unit (primary key ``unit``) holding, for every metric ``m``, the unit's own value
+``m`` and its whole subtree's total ``subtree_m``. Services that change raw rows call
+:func:`apply` with the change; bulk imports call :func:`refresh`, which recomputes every row
+set-based; ``chuxin check_counters`` calls :func:`check`, which recomputes from the raw rows
+and reports every row that drifted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.db.models import F
+
+if TYPE_CHECKING:
+    from chuxin.organization.models import Unit
+
+OwnValues = Mapping[int, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A set of per-unit metrics, kept for each unit and for its subtree.
+
+    ``own_values`` computes, from the raw rows, each unit's own value of each metric; units
+    it leaves out have zero. It is used only by :func:`refresh` and :func:`check`.
+    """
+
+    name: str
+    model: type[models.Model]
+    metrics: tuple[str, ...]
+    own_values: Callable[[], OwnValues]
+    # Fields of the row beyond the metrics, with the value a new row gets.
+    extra_defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> list[str]:
+        return [*self.metrics, *(f"subtree_{m}" for m in self.metrics)]
+
+
+_registry: dict[str, Rollup] = {}
+
+
+def register(rollup: Rollup) -> None:
+    _registry[rollup.name] = rollup
+
+
+def registered() -> list[Rollup]:
+    return list(_registry.values())
+
+
+def get(name: str) -> Rollup:
+    return _registry[name]
+
+
+def ensure_row(rollup: Rollup, unit: Unit) -> None:
+    """Give a new unit its (all zero) row; call :func:`apply` afterwards for what it holds."""
+    rollup.model.objects.get_or_create(
+        pk=unit.pk, defaults={f: 0 for f in rollup.fields} | rollup.extra_defaults
+    )
+
+
+def apply(rollup: Rollup, unit: Unit, deltas: Mapping[str, int]) -> None:
+    """Add ``deltas`` to the unit's own metrics and to the subtree totals up to the root."""
+    deltas = {m: d for m, d in deltas.items() if d}
+    if not deltas:
+        return
+    unknown = set(deltas) - set(rollup.metrics)
+    if unknown:
+        raise ValueError(f"{rollup.name} has no metric {sorted(unknown)}")
+    manager = rollup.model.objects
+    manager.filter(pk=unit.pk).update(**{m: F(m) + d for m, d in deltas.items()})
+    apply_to_subtree_totals(rollup, unit.ancestor_paths(include_self=True), deltas)
+
+
+def apply_to_subtree_totals(rollup: Rollup, paths: list[str], deltas: Mapping[str, int]) -> None:
+    """Add ``deltas`` to the subtree totals of the units with these paths."""
+    if not paths or not any(deltas.values()):
+        return
+    rollup.model.objects.filter(unit__path__in=paths).update(
+        **{f"subtree_{m}": F(f"subtree_{m}") + d for m, d in deltas.items() if d}
+    )
+
+
+def expected_rows(rollup: Rollup) -> dict[int, dict[str, int]]:
+    """Recompute every unit's row from the raw rows (own values, then path-prefix sums)."""
+    from chuxin.organization.models import Unit
+
+    own = rollup.own_values()
+    zero = dict.fromkeys(rollup.metrics, 0)
+    units = list(Unit.objects.order_by().values_list("pk", "path"))
+    by_path = {path: pk for pk, path in units}
+    rows: dict[int, dict[str, int]] = {}
+    for pk, _path in units:
+        values = own.get(pk, zero)
+        rows[pk] = {m: int(values.get(m, 0)) for m in rollup.metrics} | {
+            f"subtree_{m}": 0 for m in rollup.metrics
+        }
+    steplen = Unit.steplen
+    for pk, path in units:
+        values = own.get(pk)
+        if not values:
+            continue
+        for end in range(steplen, len(path) + 1, steplen):
+            ancestor = by_path.get(path[:end])
+            if ancestor is None:
+                continue
+            row = rows[ancestor]
+            for m in rollup.metrics:
+                row[f"subtree_{m}"] += int(values.get(m, 0))
+    return rows
+
+
+def refresh(rollup: Rollup, *, batch_size: int = 5000) -> int:
+    """Rewrite every row of the rollup from the raw rows, set-based. Returns the row count."""
+    rows = expected_rows(rollup)
+    model = rollup.model
+    with transaction.atomic():
+        model.objects.all().delete()
+        objs: list[models.Model] = []
+        for pk, values in rows.items():
+            objs.append(model(pk=pk, **values, **rollup.extra_defaults))
+            if len(objs) >= batch_size:
+                model.objects.bulk_create(objs)
+                objs = []
+        if objs:
+            model.objects.bulk_create(objs)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Drift:
+    rollup: str
+    unit_id: int
+    field: str
+    stored: int | None
+    expected: int
+
+
+def check(rollup: Rollup) -> list[Drift]:
+    """Every stored value that differs from a recomputation from the raw rows."""
+    expected = expected_rows(rollup)
+    drifts: list[Drift] = []
+    seen: set[int] = set()
+    stored: Iterable[dict[str, Any]] = (
+        rollup.model.objects.order_by().values("pk", *rollup.fields).iterator(chunk_size=10000)
+    )
+    for row in stored:
+        pk = row["pk"]
+        seen.add(pk)
+        want = expected.get(pk)
+        if want is None:
+            drifts.extend(Drift(rollup.name, pk, f, row[f], 0) for f in rollup.fields if row[f])
+            continue
+        drifts.extend(
+            Drift(rollup.name, pk, f, row[f], want[f]) for f in rollup.fields if row[f] != want[f]
+        )
+    for pk, want in expected.items():
+        if pk not in seen:
+            drifts.extend(Drift(rollup.name, pk, f, None, v) for f, v in want.items())
+    return drifts

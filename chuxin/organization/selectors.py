@@ -1,0 +1,174 @@
+"""Reads of the organization, always through the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from chuxin.core.scoping import Action, scope_for, scoped
+
+from .models import Batch, BatchLink, Campaign, Member, RoleAssignment, Unit, UnitRollup
+
+
+def units_visible(user: Any, *, action: Action = Action.VIEW) -> QuerySet[Unit]:
+    return scoped(Unit.objects.filter(archived_at__isnull=True), user, unit_field="", action=action)
+
+
+def unit_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Unit:
+    """One unit in scope (404 otherwise), with its rollup."""
+    return get_object_or_404(units_visible(user, action=action).select_related("rollup"), pk=pk)
+
+
+def unit_top_units(user: Any) -> QuerySet[Unit]:
+    """Where the user's view of the tree starts: the roots, or the units of their roles."""
+    scope = scope_for(user)
+    qs = Unit.objects.filter(archived_at__isnull=True).select_related("rollup")
+    if scope.everything:
+        return qs.filter(depth=1).order_by("order", "path")
+    return qs.filter(pk__in=scope.top_unit_ids()).order_by("path")
+
+
+def unit_children(user: Any, unit: Unit) -> QuerySet[Unit]:
+    """The sub-units of a unit the user may see, in display order, with their rollups."""
+    return (
+        units_visible(user)
+        .filter(parent=unit)
+        .select_related("rollup")
+        .order_by("order", "name", "pk")
+    )
+
+
+def unit_breadcrumbs(user: Any, unit: Unit) -> list[Unit]:
+    """The unit's ancestors that the user may see, root first, ending with the unit."""
+    paths = unit.ancestor_paths(include_self=True)
+    return list(units_visible(user).filter(path__in=paths).order_by("depth"))
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """The headline figures of one unit, read from the maintained rollup (one row by key)."""
+
+    unit_id: int
+    members: int
+    leading_cadres: int
+    subtree_members: int
+    subtree_leading_cadres: int
+    subtree_units: int
+    sub_units: int
+
+
+def unit_figures(user: Any, unit_id: int) -> UnitFigures:
+    """The rollup of a unit in scope: members and sub-units, own and for the subtree."""
+    row = get_object_or_404(
+        scoped(UnitRollup.objects.select_related("unit"), user, unit_field="unit"),
+        unit_id=unit_id,
+    )
+    return UnitFigures(
+        unit_id=unit_id,
+        members=row.members,
+        leading_cadres=row.leading_cadres,
+        subtree_members=row.subtree_members,
+        subtree_leading_cadres=row.subtree_leading_cadres,
+        subtree_units=row.subtree_units - 1,
+        sub_units=row.unit.numchild,
+    )
+
+
+def units_search(
+    user: Any, *, under: Unit | None = None, q: str = "", kind: str = ""
+) -> QuerySet[Unit]:
+    """Units in scope, optionally below a unit, matching a name or code, of a kind."""
+    qs = units_visible(user).select_related("rollup", "parent")
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("path")
+
+
+def members_visible(user: Any) -> QuerySet[Member]:
+    return scoped(Member.objects.all(), user, unit_field="unit")
+
+
+def members_search(
+    user: Any,
+    *,
+    under: Unit | None = None,
+    q: str = "",
+    cadre_level: str = "",
+    gender: str = "",
+    leading: bool | None = None,
+    status: str = "active",
+    direct_only: bool = False,
+) -> QuerySet[Member]:
+    """Members in scope, filtered as the member list and its exports filter them."""
+    qs = members_visible(user).select_related("unit")
+    if under is not None:
+        qs = qs.filter(unit=under) if direct_only else qs.filter(unit__path__startswith=under.path)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(member_number=q) | Q(position__icontains=q))
+    if cadre_level:
+        qs = qs.filter(cadre_level=cadre_level)
+    if gender:
+        qs = qs.filter(gender=gender)
+    if leading is not None:
+        qs = qs.filter(is_leading_cadre=leading)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("unit__path", "name", "pk")
+
+
+def member_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Member:
+    qs = scoped(Member.objects.select_related("unit", "user"), user, action=action)
+    own = getattr(user, "member", None) if user.is_authenticated else None
+    if own is not None and own.pk == pk and action == Action.VIEW:
+        return get_object_or_404(Member.objects.select_related("unit", "user"), pk=pk)
+    return get_object_or_404(qs, pk=pk)
+
+
+def unit_roles(user: Any, unit: Unit) -> QuerySet[RoleAssignment]:
+    """The roles held on this unit (shown on its page)."""
+    scoped_units = units_visible(user)
+    return (
+        RoleAssignment.objects.filter(unit=unit, unit__in=scoped_units)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def campaigns_visible(user: Any) -> QuerySet[Campaign]:
+    """Campaigns whose root unit the user can see, or that reach into the user's scope."""
+    scope = scope_for(user)
+    qs = Campaign.objects.select_related("root_unit")
+    if scope.everything:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    q = Q()
+    for grant in scope.grants:
+        # A campaign concerns a user if its root is at or above one of their units.
+        q |= Q(root_unit__path__in=[grant.path[:i] for i in range(Unit.steplen, len(grant.path) + 1, Unit.steplen)])
+    return qs.filter(q)
+
+
+def campaign_get(user: Any, pk: int) -> Campaign:
+    return get_object_or_404(campaigns_visible(user), pk=pk)
+
+
+def campaign_batches(campaign: Campaign) -> QuerySet[Batch]:
+    return campaign.batches.prefetch_related("participations__unit").order_by("number")
+
+
+def campaign_links(user: Any, campaign: Campaign) -> QuerySet[BatchLink]:
+    """Batch links where the user can see at least one side."""
+    visible = units_visible(user)
+    return (
+        campaign.batch_links.filter(Q(upper_unit__in=visible) | Q(lower_unit__in=visible))
+        .select_related("upper_unit", "lower_unit")
+        .order_by("upper_unit__path", "lower_unit__path")
+    )

@@ -1,0 +1,36 @@
+"""The JSON API under /api/v1/: every capability's router, one auth, one error shape."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from chuxin.core.api_auth import API_AUTH
+from chuxin.organization.api import router as organization_router
+
+api = NinjaAPI(
+    title="Chuxin API",
+    version="1",
+    description="The thematic-education campaign's system of record. Lists answer "
+    '`{"items": [...], "count": N}`; authenticate with `Authorization: Bearer <token>` '
+    "(`chuxin issue_token USERNAME`).",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+api.add_router("/", organization_router)

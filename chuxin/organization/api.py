@@ -1,18 +1,16 @@
 """The organization through the JSON API: units, members, campaigns."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from chuxin.core.scoping import Action
 
 from . import selectors, services
-from .models import CadreLevel, Gender, Member, MemberStatus, UnitKind
+from .models import Campaign, CadreLevel, Gender, Member, MemberStatus, Unit, UnitKind
 
 router = Router(tags=["organization"])
 
@@ -135,6 +133,10 @@ class CampaignOut(Schema):
 class CampaignDetailOut(CampaignOut):
     batches: list[BatchOut]
 
+    @staticmethod
+    def resolve_batches(obj: Campaign) -> Any:
+        return selectors.campaign_batches(obj)
+
 
 class MeOut(Schema):
     username: str
@@ -143,14 +145,12 @@ class MeOut(Schema):
     member_id: int | None
 
 
-def _unit_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def _unit_detail(request: HttpRequest, unit_id: int) -> Unit:
+    """The unit with its figures (from the rollup) and its visible ancestors attached."""
     unit = selectors.unit_get(request.user, unit_id)
-    figures = selectors.unit_figures(request.user, unit.pk)
-    ancestors = selectors.unit_breadcrumbs(request.user, unit)[:-1]
-    data = UnitOut.from_orm(unit).dict()
-    data["figures"] = figures.__dict__
-    data["ancestors"] = [UnitOut.from_orm(a).dict() for a in ancestors]
-    return data
+    unit.figures = selectors.unit_figures(request.user, unit.pk)  # type: ignore[attr-defined]
+    unit.ancestors = selectors.unit_breadcrumbs(request.user, unit)[:-1]  # type: ignore[attr-defined]
+    return unit
 
 
 # --- Routes ---------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def units_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
 
 
 @router.get("/units/{unit_id}", response=UnitDetailOut)
-def units_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def units_detail(request: HttpRequest, unit_id: int) -> Unit:
     return _unit_detail(request, unit_id)
 
 
@@ -195,7 +195,7 @@ def units_children(request: HttpRequest, unit_id: int) -> Any:
 
 
 @router.post("/units", response={201: UnitDetailOut})
-def units_create(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, Any]]:
+def units_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     parent = selectors.unit_get(request.user, payload.parent_id)
     unit = services.unit_create(
         actor=request.user,
@@ -205,11 +205,11 @@ def units_create(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, 
         kind=payload.kind,
         order=payload.order,
     )
-    return 201, _unit_detail(request, unit.pk)
+    return Status(201, _unit_detail(request, unit.pk))
 
 
 @router.patch("/units/{unit_id}", response=UnitDetailOut)
-def units_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
+def units_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     unit = selectors.unit_get(request.user, unit_id)
     if payload.name is not None or payload.kind is not None or payload.order is not None:
         services.unit_update(
@@ -247,13 +247,13 @@ def members_detail(request: HttpRequest, member_id: int) -> Member:
 
 
 @router.post("/members", response={201: MemberOut})
-def members_create(request: HttpRequest, payload: MemberIn) -> tuple[int, Member]:
+def members_create(request: HttpRequest, payload: MemberIn) -> Status[Member]:
     unit = selectors.unit_get(request.user, payload.unit_id)
     data = payload.dict(exclude={"unit_id", "member_number"})
     member = services.member_create(
         actor=request.user, unit=unit, member_number=payload.member_number, **data
     )
-    return 201, member
+    return Status(201, member)
 
 
 @router.patch("/members/{member_id}", response=MemberOut)
@@ -275,8 +275,5 @@ def campaigns_list(request: HttpRequest) -> Any:
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignDetailOut)
-def campaigns_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
-    campaign = selectors.campaign_get(request.user, campaign_id)
-    data = CampaignOut.from_orm(campaign).dict()
-    data["batches"] = [BatchOut.from_orm(b).dict() for b in selectors.campaign_batches(campaign)]
-    return data
+def campaigns_detail(request: HttpRequest, campaign_id: int) -> Campaign:
+    return selectors.campaign_get(request.user, campaign_id)

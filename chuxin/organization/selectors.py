@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from chuxin.core.scoping import Action, scope_for, scoped
+from chuxin.core.scoping import Action, require, scope_for, scoped
 
 from .models import Batch, BatchLink, Campaign, Member, RoleAssignment, Unit, UnitRollup
 
@@ -18,8 +18,11 @@ def units_visible(user: Any, *, action: Action = Action.VIEW) -> QuerySet[Unit]:
 
 
 def unit_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Unit:
-    """One unit in scope (404 otherwise), with its rollup."""
-    return get_object_or_404(units_visible(user, action=action).select_related("rollup"), pk=pk)
+    """One unit in scope, with its rollup: 404 if out of sight, 403 if seen but not changeable."""
+    unit = get_object_or_404(units_visible(user).select_related("rollup"), pk=pk)
+    if action == Action.MANAGE:
+        require(user, unit, Action.MANAGE)
+    return unit
 
 
 def unit_top_units(user: Any) -> QuerySet[Unit]:
@@ -124,11 +127,15 @@ def members_search(
 
 
 def member_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Member:
-    qs = scoped(Member.objects.select_related("unit", "user"), user, action=action)
-    own = getattr(user, "member", None) if user.is_authenticated else None
-    if own is not None and own.pk == pk and action == Action.VIEW:
-        return get_object_or_404(Member.objects.select_related("unit", "user"), pk=pk)
-    return get_object_or_404(qs, pk=pk)
+    """One member in scope (a member always sees their own record); 403 if not changeable."""
+    qs = Member.objects.select_related("unit", "user")
+    own = Member.objects.filter(user=user).values_list("pk", flat=True).first() if (
+        user.is_authenticated
+    ) else None
+    member = get_object_or_404(qs if own == pk else scoped(qs, user), pk=pk)
+    if action == Action.MANAGE:
+        require(user, member.unit, Action.MANAGE)
+    return member
 
 
 def unit_roles(user: Any, unit: Unit) -> QuerySet[RoleAssignment]:

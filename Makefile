@@ -38,8 +38,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 messages: $(STAMP)
-	cd chuxin && ../$(BIN)/chuxin makemessages -l zh_Hans --no-obsolete --ignore 'static/*'
-	$(BIN)/chuxin compilemessages
+	$(BIN)/chuxin makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' \
+		--ignore 'bench/*' --ignore 'tests/*' --ignore '*/tests/*' --ignore 'chuxin/static/*'
+	$(BIN)/chuxin compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

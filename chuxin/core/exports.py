@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.encoding import force_str
 from openpyxl import Workbook
@@ -83,7 +84,7 @@ def xlsx_workbook(sheet_title: str, columns: list[Column], rows: Iterable[Any]) 
 
 def xlsx_response(
     stem: str, sheet_title: str, columns: list[Column], rows: Iterable[Any]
-) -> HttpResponse:
+) -> HttpResponseBase:
     wb = xlsx_workbook(sheet_title, columns, rows)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     wb.save(spool)

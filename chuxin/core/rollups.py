@@ -46,6 +46,10 @@ class Rollup:
 _registry: dict[str, Rollup] = {}
 
 
+def _manager(rollup: Rollup) -> models.Manager[Any]:
+    return rollup.model._default_manager
+
+
 def register(rollup: Rollup) -> None:
     _registry[rollup.name] = rollup
 
@@ -60,7 +64,7 @@ def get(name: str) -> Rollup:
 
 def ensure_row(rollup: Rollup, unit: Unit) -> None:
     """Give a new unit its (all zero) row; call :func:`apply` afterwards for what it holds."""
-    rollup.model.objects.get_or_create(
+    _manager(rollup).get_or_create(
         pk=unit.pk, defaults={f: 0 for f in rollup.fields} | rollup.extra_defaults
     )
 
@@ -73,7 +77,7 @@ def apply(rollup: Rollup, unit: Unit, deltas: Mapping[str, int]) -> None:
     unknown = set(deltas) - set(rollup.metrics)
     if unknown:
         raise ValueError(f"{rollup.name} has no metric {sorted(unknown)}")
-    manager = rollup.model.objects
+    manager = _manager(rollup)
     manager.filter(pk=unit.pk).update(**{m: F(m) + d for m, d in deltas.items()})
     apply_to_subtree_totals(rollup, unit.ancestor_paths(include_self=True), deltas)
 
@@ -82,7 +86,7 @@ def apply_to_subtree_totals(rollup: Rollup, paths: list[str], deltas: Mapping[st
     """Add ``deltas`` to the subtree totals of the units with these paths."""
     if not paths or not any(deltas.values()):
         return
-    rollup.model.objects.filter(unit__path__in=paths).update(
+    _manager(rollup).filter(unit__path__in=paths).update(
         **{f"subtree_{m}": F(f"subtree_{m}") + d for m, d in deltas.items() if d}
     )
 
@@ -97,8 +101,8 @@ def expected_rows(rollup: Rollup) -> dict[int, dict[str, int]]:
     by_path = {path: pk for pk, path in units}
     rows: dict[int, dict[str, int]] = {}
     for pk, _path in units:
-        values = own.get(pk, zero)
-        rows[pk] = {m: int(values.get(m, 0)) for m in rollup.metrics} | {
+        own_row = own.get(pk, zero)
+        rows[pk] = {m: int(own_row.get(m, 0)) for m in rollup.metrics} | {
             f"subtree_{m}": 0 for m in rollup.metrics
         }
     steplen = Unit.steplen
@@ -121,15 +125,15 @@ def refresh(rollup: Rollup, *, batch_size: int = 5000) -> int:
     rows = expected_rows(rollup)
     model = rollup.model
     with transaction.atomic():
-        model.objects.all().delete()
+        _manager(rollup).all().delete()
         objs: list[models.Model] = []
         for pk, values in rows.items():
             objs.append(model(pk=pk, **values, **rollup.extra_defaults))
             if len(objs) >= batch_size:
-                model.objects.bulk_create(objs)
+                _manager(rollup).bulk_create(objs)
                 objs = []
         if objs:
-            model.objects.bulk_create(objs)
+            _manager(rollup).bulk_create(objs)
     return len(rows)
 
 
@@ -148,7 +152,7 @@ def check(rollup: Rollup) -> list[Drift]:
     drifts: list[Drift] = []
     seen: set[int] = set()
     stored: Iterable[dict[str, Any]] = (
-        rollup.model.objects.order_by().values("pk", *rollup.fields).iterator(chunk_size=10000)
+        _manager(rollup).order_by().values("pk", *rollup.fields).iterator(chunk_size=10000)
     )
     for row in stored:
         pk = row["pk"]

@@ -1,16 +1,17 @@
 """The organization through the JSON API: units, members, campaigns."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from chuxin.core.models import User
 from chuxin.core.scoping import Action
 
 from . import selectors, services
-from .models import Campaign, CadreLevel, Gender, Member, MemberStatus, Unit, UnitKind
+from .models import CadreLevel, Campaign, Gender, Member, MemberStatus, Unit, UnitKind
 
 router = Router(tags=["organization"])
 
@@ -148,8 +149,8 @@ class MeOut(Schema):
 def _unit_detail(request: HttpRequest, unit_id: int) -> Unit:
     """The unit with its figures (from the rollup) and its visible ancestors attached."""
     unit = selectors.unit_get(request.user, unit_id)
-    unit.figures = selectors.unit_figures(request.user, unit.pk)  # type: ignore[attr-defined]
-    unit.ancestors = selectors.unit_breadcrumbs(request.user, unit)[:-1]  # type: ignore[attr-defined]
+    unit.figures = selectors.unit_figures(request.user, unit.pk)
+    unit.ancestors = selectors.unit_breadcrumbs(request.user, unit)[:-1]
     return unit
 
 
@@ -158,15 +159,15 @@ def _unit_detail(request: HttpRequest, unit_id: int) -> Unit:
 
 @router.get("/me", response=MeOut, tags=["auth"])
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user = cast(User, request.user)  # the API's auth lets only logged-in users through
     roles = [
         {"role": r.role, "unit_id": r.unit_id, "include_subtree": r.include_subtree}
-        for r in user.role_assignments.all()  # type: ignore[union-attr]
+        for r in user.role_assignments.all()
     ]
     member = Member.objects.filter(user=user).values_list("pk", flat=True).first()
     return {
         "username": user.get_username(),
-        "is_superuser": user.is_superuser,  # type: ignore[union-attr]
+        "is_superuser": user.is_superuser,
         "roles": roles,
         "member_id": member,
     }
@@ -176,7 +177,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @paginate(LimitOffsetPagination)
 def units_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     under = selectors.unit_get(request.user, filters.under) if filters.under else None
-    qs = selectors.units_search(request.user, under=under, q=filters.q or "", kind=filters.kind or "")
+    qs = selectors.units_search(
+        request.user, under=under, q=filters.q or "", kind=filters.kind or ""
+    )
     if filters.parent:
         qs = qs.filter(parent_id=filters.parent).order_by("order", "name", "pk")
     return qs

@@ -36,9 +36,11 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
         label=_("Status"),
         required=False,
         initial=MemberStatus.ACTIVE,
-        choices=[(MemberStatus.ACTIVE, _("active")), ("all", _("all")), *[
-            c for c in MemberStatus.choices if c[0] != MemberStatus.ACTIVE
-        ]],
+        choices=[
+            (MemberStatus.ACTIVE, _("active")),
+            ("all", _("all")),
+            *[c for c in MemberStatus.choices if c[0] != MemberStatus.ACTIVE],
+        ],
     )
 
     def leading_value(self) -> bool | None:

@@ -129,9 +129,11 @@ def members_search(
 def member_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Member:
     """One member in scope (a member always sees their own record); 403 if not changeable."""
     qs = Member.objects.select_related("unit", "user")
-    own = Member.objects.filter(user=user).values_list("pk", flat=True).first() if (
-        user.is_authenticated
-    ) else None
+    own = (
+        Member.objects.filter(user=user).values_list("pk", flat=True).first()
+        if (user.is_authenticated)
+        else None
+    )
     member = get_object_or_404(qs if own == pk else scoped(qs, user), pk=pk)
     if action == Action.MANAGE:
         require(user, member.unit, Action.MANAGE)
@@ -159,7 +161,11 @@ def campaigns_visible(user: Any) -> QuerySet[Campaign]:
     q = Q()
     for grant in scope.grants:
         # A campaign concerns a user if its root is at or above one of their units.
-        q |= Q(root_unit__path__in=[grant.path[:i] for i in range(Unit.steplen, len(grant.path) + 1, Unit.steplen)])
+        q |= Q(
+            root_unit__path__in=[
+                grant.path[:i] for i in range(Unit.steplen, len(grant.path) + 1, Unit.steplen)
+            ]
+        )
     return qs.filter(q)
 
 

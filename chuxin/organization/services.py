@@ -25,6 +25,7 @@ from .models import (
     RoleAssignment,
     Unit,
     UnitKind,
+    UnitRollup,
 )
 from .rollups import MEMBERSHIP, member_deltas
 
@@ -46,9 +47,7 @@ def _clean_text(value: str, field: str, max_length: int) -> str:
     if not value:
         raise ValidationError({field: _("This field is required.")})
     if len(value) > max_length:
-        raise ValidationError(
-            {field: _("At most %(n)d characters.") % {"n": max_length}}
-        )
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
     return value
 
 
@@ -79,9 +78,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(
-    *, actor: Any, unit: Unit, name: str, kind: str, order: int | None = None
-) -> Unit:
+def unit_update(*, actor: Any, unit: Unit, name: str, kind: str, order: int | None = None) -> Unit:
     """Rename a unit or change its kind or order. Its code is stable and does not change."""
     _require_manage(actor, unit)
     unit.name = _clean_text(name, "name", 200)
@@ -105,7 +102,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit) -> Unit:
         raise ValidationError({"parent": _("A unit cannot move under itself or its own subtree.")})
     if unit.parent_id == new_parent.pk:
         return unit
-    totals = rollups.get(MEMBERSHIP.name).model.objects.get(pk=unit.pk)
+    totals = UnitRollup.objects.get(pk=unit.pk)
     deltas = {m: getattr(totals, f"subtree_{m}") for m in MEMBERSHIP.metrics}
     rollups.apply_to_subtree_totals(
         MEMBERSHIP, unit.ancestor_paths(), {m: -d for m, d in deltas.items()}
@@ -164,9 +161,7 @@ def member_create(*, actor: Any, unit: Unit, member_number: str, **fields: Any) 
         )
     clean = _validate_member_fields({k: v for k, v in fields.items() if k in MEMBER_FIELDS})
     member = Member.objects.create(unit=unit, member_number=member_number, **clean)
-    rollups.apply(
-        MEMBERSHIP, unit, member_deltas(active=True, leading=member.is_leading_cadre)
-    )
+    rollups.apply(MEMBERSHIP, unit, member_deltas(active=True, leading=member.is_leading_cadre))
     return member
 
 

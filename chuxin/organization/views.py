@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,9 +42,7 @@ MEMBER_COLUMNS = [
     Column(gettext_lazy("Gender"), lambda m: m.get_gender_display(), 8),
     Column(gettext_lazy("Cadre level"), lambda m: m.get_cadre_level_display()),
     Column(gettext_lazy("Position"), lambda m: m.position, 24),
-    Column(
-        gettext_lazy("Leading cadre"), lambda m: _("yes") if m.is_leading_cadre else _("no"), 8
-    ),
+    Column(gettext_lazy("Leading cadre"), lambda m: _("yes") if m.is_leading_cadre else _("no"), 8),
     Column(gettext_lazy("Status"), lambda m: m.get_status_display(), 10),
 ]
 
@@ -52,7 +51,7 @@ EXPORT_FORMATS = {"xlsx", "csv"}
 
 def _export(
     request: HttpRequest, stem: str, title: str, columns: list[Column], qs: Any
-) -> HttpResponse:
+) -> HttpResponseBase:
     rows = qs.iterator(chunk_size=2000)
     if request.GET.get("format") == "csv":
         return csv_response(stem, columns, rows)
@@ -101,7 +100,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: HttpRequest) -> HttpResponseBase:
     """Units in scope, searchable and exportable (the filters apply to the export)."""
     form = UnitFilterForm(request.GET or None)
     under = None
@@ -198,7 +197,7 @@ def _int_or_404(value: str) -> int:
 
 
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: HttpRequest) -> HttpResponseBase:
     """Members in scope with search, filters and pages; exportable with the same filters."""
     form = MemberFilterForm(request.GET or None)
     under = None
@@ -230,7 +229,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get(request.user, pk)
-    history = member.history.select_related("history_user").order_by("-history_date")[:20]  # type: ignore[attr-defined]
+    history = member.history.select_related("history_user").order_by("-history_date")[:20]
     can_manage = scope_for(request.user).allows(member.unit, Action.MANAGE)
     return render(
         request,
@@ -309,4 +308,3 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": selectors.campaign_links(request.user, campaign)[:200],
     }
     return render(request, "organization/campaign_detail.html", context)
-

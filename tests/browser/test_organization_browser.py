@@ -19,10 +19,13 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/org/units/")
 
 
-@pytest.mark.parametrize("locale,labels", [
-    ("en-US", {"tree": "The organization tree", "members": "Members of this unit"}),
-    ("zh-CN", {"tree": "组织树", "members": "本单位党员"}),
-])
+@pytest.mark.parametrize(
+    "locale,labels",
+    [
+        ("en-US", {"tree": "The organization tree", "members": "Members of this unit"}),
+        ("zh-CN", {"tree": "组织树", "members": "本单位党员"}),
+    ],
+)
 def test_browse_from_province_to_branch(
     live_server: Any, transactional_db: Any, open_page: Any, locale: str, labels: dict[str, str]
 ) -> None:

@@ -34,7 +34,8 @@ def test_healthz_503_when_the_database_does_not_answer(db: object) -> None:
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("PYTEST", "DJANGO", "CHUXIN", "DEBUG"))
     }
     env |= {
@@ -44,7 +45,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     }
     result = subprocess.run(
         [sys.executable, "-m", "chuxin.manage", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -80,7 +85,9 @@ def test_anonymous_is_sent_to_log_in(db: object) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_issue_token_prints_a_working_token(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_issue_token_prints_a_working_token(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("issue_token", "office")
     raw = capsys.readouterr().out.strip()
     assert raw.startswith("cx_") and ApiToken.objects.filter(user=world.office).count() == 1
@@ -94,8 +101,11 @@ def test_issue_token_prints_a_working_token(world: World, capsys: pytest.Capture
 def test_createsuperuser_noinput_from_environment(db: object) -> None:
     from chuxin.core.models import User
 
-    env = {"DJANGO_SUPERUSER_USERNAME": "boss", "DJANGO_SUPERUSER_PASSWORD": "S3cret-pass!x",
-           "DJANGO_SUPERUSER_EMAIL": "boss@example.org"}
+    env = {
+        "DJANGO_SUPERUSER_USERNAME": "boss",
+        "DJANGO_SUPERUSER_PASSWORD": "S3cret-pass!x",
+        "DJANGO_SUPERUSER_EMAIL": "boss@example.org",
+    }
     with mock.patch.dict(os.environ, env):
         call_command("createsuperuser", interactive=False, verbosity=0)
     user = User.objects.get(username="boss")

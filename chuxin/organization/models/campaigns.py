@@ -54,9 +54,7 @@ class LeadingGroupMembership(TimeStampedModel):
         MEMBER = "member", _("member")
         OFFICE_DIRECTOR = "office_director", _("office director")
 
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="leading_group"
-    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="leading_group")
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
     )
@@ -117,9 +115,7 @@ class BatchParticipation(models.Model):
     class Meta:
         verbose_name = _("batch participation")
         verbose_name_plural = _("batch participations")
-        constraints = [
-            models.UniqueConstraint(fields=["batch", "unit"], name="one_participation")
-        ]
+        constraints = [models.UniqueConstraint(fields=["batch", "unit"], name="one_participation")]
 
     def __str__(self) -> str:
         return f"{self.batch} · {self.unit}"

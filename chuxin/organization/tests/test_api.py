@@ -52,8 +52,14 @@ def test_create_member_then_filter(world: World) -> None:
     response = client.post(
         "/api/v1/members",
         data=json.dumps(
-            {"unit_id": world.branch_a.pk, "member_number": "A0100", "name": "陈静",
-             "gender": "female", "cadre_level": "section", "is_leading_cadre": True}
+            {
+                "unit_id": world.branch_a.pk,
+                "member_number": "A0100",
+                "name": "陈静",
+                "gender": "female",
+                "cadre_level": "section",
+                "is_leading_cadre": True,
+            }
         ),
         content_type="application/json",
     )
@@ -68,16 +74,18 @@ def test_bad_input_is_422_naming_the_field(world: World) -> None:
     client = bearer(world, world.office)
     response = client.post(
         "/api/v1/units",
-        data=json.dumps({"parent_id": world.city_a.pk, "code": "P-A", "name": "x",
-                         "kind": "branch"}),
+        data=json.dumps(
+            {"parent_id": world.city_a.pk, "code": "P-A", "name": "x", "kind": "branch"}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 422
     assert "code" in response.json()["detail"]
     response = client.post(
         "/api/v1/members",
-        data=json.dumps({"unit_id": world.branch_a.pk, "member_number": "Z", "name": "z",
-                         "gender": "unknown"}),
+        data=json.dumps(
+            {"unit_id": world.branch_a.pk, "member_number": "Z", "name": "z", "gender": "unknown"}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -97,8 +105,14 @@ def test_list_query_counts_are_bounded(world: World, django_assert_max_num_queri
     for i in range(30):
         client.post(
             "/api/v1/members",
-            data=json.dumps({"unit_id": world.branch_a.pk, "member_number": f"Q{i}",
-                             "name": f"成员{i}", "gender": "male"}),
+            data=json.dumps(
+                {
+                    "unit_id": world.branch_a.pk,
+                    "member_number": f"Q{i}",
+                    "name": f"成员{i}",
+                    "gender": "male",
+                }
+            ),
             content_type="application/json",
         )
     with django_assert_max_num_queries(6):

@@ -56,7 +56,10 @@ def test_pages_in_chinese_and_english(world: World) -> None:
 def test_member_list_search_filters_and_pages(world: World) -> None:
     for i in range(60):
         services.member_create(
-            actor=world.root, unit=world.branch_a, member_number=f"M{i:03}", name=f"刘{i}",
+            actor=world.root,
+            unit=world.branch_a,
+            member_number=f"M{i:03}",
+            name=f"刘{i}",
             gender="female" if i % 2 else "male",
         )
     client = world.client_for(world.city_admin)
@@ -94,7 +97,10 @@ def test_unit_export_is_the_subtree(world: World) -> None:
 
 def test_export_cells_cannot_inject_formulas(world: World) -> None:
     services.member_create(
-        actor=world.root, unit=world.branch_a, member_number="F1", name="=HYPERLINK(1)",
+        actor=world.root,
+        unit=world.branch_a,
+        member_number="F1",
+        name="=HYPERLINK(1)",
         gender="male",
     )
     response = world.client_for(world.office).get("/org/members/", {"q": "F1", "format": "xlsx"})
@@ -123,8 +129,13 @@ def test_add_and_edit_unit_and_member_through_forms(world: World) -> None:
     member = Member.objects.get(member_number="G1-1")
     response = client.post(
         f"/org/members/{member.pk}/edit/",
-        {"name": "孙悦", "gender": "female", "cadre_level": "section", "position": "组长",
-         "is_leading_cadre": "on"},
+        {
+            "name": "孙悦",
+            "gender": "female",
+            "cadre_level": "section",
+            "position": "组长",
+            "is_leading_cadre": "on",
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -159,11 +170,17 @@ def test_campaign_page(world: World) -> None:
     from chuxin.organization.models import Batch, BatchLink, BatchParticipation, Campaign
 
     campaign = Campaign.objects.create(
-        title="主题教育", theme="不忘初心、牢记使命", start_date=date(2019, 6, 1),
-        end_date=date(2019, 12, 31), root_unit=world.province,
+        title="主题教育",
+        theme="不忘初心、牢记使命",
+        start_date=date(2019, 6, 1),
+        end_date=date(2019, 12, 31),
+        root_unit=world.province,
     )
     batch = Batch.objects.create(
-        campaign=campaign, number=2, name="第二批", start_date=date(2019, 9, 1),
+        campaign=campaign,
+        number=2,
+        name="第二批",
+        start_date=date(2019, 9, 1),
         end_date=date(2019, 12, 31),
     )
     BatchParticipation.objects.create(batch=batch, unit=world.city_a)

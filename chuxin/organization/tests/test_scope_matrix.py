@@ -78,17 +78,23 @@ def api(name: str, url: Callable[[World], str], expect: dict[str, int]) -> Route
 ROUTES = [
     page("unit tree", lambda w: "/org/units/", EVERYONE),
     page("unit search", lambda w: "/org/units/search/", EVERYONE),
-    page("unit search under county A", lambda w: f"/org/units/search/?under={w.county_a.pk}",
-         SEE_COUNTY_A),
+    page(
+        "unit search under county A",
+        lambda w: f"/org/units/search/?under={w.county_a.pk}",
+        SEE_COUNTY_A,
+    ),
     page("unit page of county A", lambda w: f"/org/units/{w.county_a.pk}/", SEE_COUNTY_A),
     page("unit page of branch A", lambda w: f"/org/units/{w.branch_a.pk}/", SEE_BRANCH_A),
-    page("children of county A", lambda w: f"/org/units/{w.county_a.pk}/children/",
-         SEE_COUNTY_A),
+    page("children of county A", lambda w: f"/org/units/{w.county_a.pk}/children/", SEE_COUNTY_A),
     page("edit county A", lambda w: f"/org/units/{w.county_a.pk}/edit/", CHANGE_COUNTY_A),
-    page("add a unit to county A", lambda w: f"/org/units/{w.county_a.pk}/add-unit/",
-         CHANGE_COUNTY_A),
-    page("add a member to branch A", lambda w: f"/org/units/{w.branch_a.pk}/add-member/",
-         CHANGE_BRANCH_A),
+    page(
+        "add a unit to county A", lambda w: f"/org/units/{w.county_a.pk}/add-unit/", CHANGE_COUNTY_A
+    ),
+    page(
+        "add a member to branch A",
+        lambda w: f"/org/units/{w.branch_a.pk}/add-member/",
+        CHANGE_BRANCH_A,
+    ),
     page("member list", lambda w: "/org/members/", EVERYONE),
     page("members of county A", lambda w: f"/org/members/?unit={w.county_a.pk}", SEE_COUNTY_A),
     page("member A's page", lambda w: f"/org/members/{w.member.pk}/", SEE_BRANCH_A),
@@ -96,18 +102,25 @@ ROUTES = [
     page(
         "member B's page",
         lambda w: f"/org/members/{w.member_b.pk}/",
-        {"office": 200, "city_admin": 404, "other_county_admin": 200, "guidance": 404,
-         "member_user": 404},
+        {
+            "office": 200,
+            "city_admin": 404,
+            "other_county_admin": 200,
+            "guidance": 404,
+            "member_user": 404,
+        },
     ),
     page("campaign list", lambda w: "/org/campaigns/", EVERYONE),
     api("API units", lambda w: "/api/v1/units", EVERYONE),
     api("API unit county A", lambda w: f"/api/v1/units/{w.county_a.pk}", SEE_COUNTY_A),
     api("API unit branch A", lambda w: f"/api/v1/units/{w.branch_a.pk}", SEE_BRANCH_A),
-    api("API children of county A", lambda w: f"/api/v1/units/{w.county_a.pk}/children",
-        SEE_COUNTY_A),
+    api(
+        "API children of county A",
+        lambda w: f"/api/v1/units/{w.county_a.pk}/children",
+        SEE_COUNTY_A,
+    ),
     api("API members", lambda w: "/api/v1/members", EVERYONE),
-    api("API members of county A", lambda w: f"/api/v1/members?unit={w.county_a.pk}",
-        SEE_COUNTY_A),
+    api("API members of county A", lambda w: f"/api/v1/members?unit={w.county_a.pk}", SEE_COUNTY_A),
     api("API member A", lambda w: f"/api/v1/members/{w.member.pk}", SEE_BRANCH_A),
     api("API campaigns", lambda w: "/api/v1/campaigns", EVERYONE),
     api("API me", lambda w: "/api/v1/me", EVERYONE),
@@ -128,22 +141,43 @@ def test_scope_matrix(world: World, route: Route, who: str) -> None:
 
 
 WRITES = [
-    ("POST", "/api/v1/units", lambda w: {"parent_id": w.county_a.pk, "code": "NEW-1",
-                                         "name": "新支部", "kind": "branch"}, CHANGE_COUNTY_A,
-     201),
+    (
+        "POST",
+        "/api/v1/units",
+        lambda w: {"parent_id": w.county_a.pk, "code": "NEW-1", "name": "新支部", "kind": "branch"},
+        CHANGE_COUNTY_A,
+        201,
+    ),
     ("PATCH", "/api/v1/units/{county_a}", lambda w: {"name": "改名"}, CHANGE_COUNTY_A, 200),
-    ("POST", "/api/v1/members", lambda w: {"unit_id": w.branch_a.pk, "member_number": "N-1",
-                                           "name": "新党员", "gender": "female"},
-     CHANGE_BRANCH_A, 201),
-    ("PATCH", "/api/v1/members/{member}", lambda w: {"position": "组织委员"}, CHANGE_BRANCH_A,
-     200),
+    (
+        "POST",
+        "/api/v1/members",
+        lambda w: {
+            "unit_id": w.branch_a.pk,
+            "member_number": "N-1",
+            "name": "新党员",
+            "gender": "female",
+        },
+        CHANGE_BRANCH_A,
+        201,
+    ),
+    ("PATCH", "/api/v1/members/{member}", lambda w: {"position": "组织委员"}, CHANGE_BRANCH_A, 200),
 ]
 
 
-@pytest.mark.parametrize("method,url,body,expect,ok", WRITES, ids=[f"{m} {u}" for m, u, *_ in WRITES])
+@pytest.mark.parametrize(
+    "method,url,body,expect,ok", WRITES, ids=[f"{m} {u}" for m, u, *_ in WRITES]
+)
 @pytest.mark.parametrize("who", USERS)
-def test_api_write_matrix(world: World, method: str, url: str, body: Callable[[World], dict],
-                          expect: dict[str, int], ok: int, who: str) -> None:
+def test_api_write_matrix(
+    world: World,
+    method: str,
+    url: str,
+    body: Callable[[World], dict],
+    expect: dict[str, int],
+    ok: int,
+    who: str,
+) -> None:
     from chuxin.core.services import api_token_issue
 
     url = url.format(county_a=world.county_a.pk, member=world.member.pk)
@@ -153,8 +187,11 @@ def test_api_write_matrix(world: World, method: str, url: str, body: Callable[[W
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     client = world.client_for(None)
     response = client.generic(
-        method, url, data=json.dumps(body(world)),
-        content_type="application/json", **headers,
+        method,
+        url,
+        data=json.dumps(body(world)),
+        content_type="application/json",
+        **headers,
     )
     expected = {**expect, "anonymous": 401}[who]
     expected = ok if expected == 200 else expected

@@ -86,9 +86,7 @@ def test_unit_cannot_move_under_itself(world: World) -> None:
 def test_unit_archive_needs_an_empty_unit(world: World) -> None:
     with pytest.raises(ValidationError):
         services.unit_archive(actor=world.office, unit=world.branch_a)
-    services.member_update(
-        actor=world.office, member=world.member, status=MemberStatus.TRANSFERRED
-    )
+    services.member_update(actor=world.office, member=world.member, status=MemberStatus.TRANSFERRED)
     services.unit_archive(actor=world.office, unit=world.branch_a)
     assert figures(world.province)[2] == 7
     assert_counters_true()

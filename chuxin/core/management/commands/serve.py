@@ -29,15 +29,32 @@ class Command(BaseCommand):
             help="also run the background task worker (chuxin db_worker) beside the server",
         )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int | None, with_worker: bool,
-               **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int | None,
+        with_worker: bool,
+        **options: Any,
+    ) -> None:
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or os.cpu_count() or 1
         granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
         server_cmd = [
-            granian, "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", "1", "--no-ws",
+            granian,
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            "1",
+            "--no-ws",
             "config.wsgi:application",
         ]
         children: list[subprocess.Popen[bytes]] = []

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from chuxin.core.api_auth import API_AUTH
 from chuxin.organization.api import router as organization_router
+from chuxin.study.api import router as study_router
 
 api = NinjaAPI(
     title="Chuxin API",
@@ -34,3 +35,4 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 api.add_router("/", organization_router)
+api.add_router("/study/", study_router)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "chuxin.core",
     "chuxin.organization",
+    "chuxin.study",
 ]
 
 MIDDLEWARE = [

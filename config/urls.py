@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("chuxin.organization.urls")),
+    path("study/", include("chuxin.study.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

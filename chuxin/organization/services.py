@@ -28,6 +28,7 @@ from .models import (
     UnitRollup,
 )
 from .rollups import MEMBERSHIP, member_deltas
+from .signals import MemberState, member_changed
 
 MEMBER_FIELDS = ("name", "gender", "cadre_level", "position", "is_leading_cadre")
 
@@ -134,6 +135,15 @@ def unit_archive(*, actor: Any, unit: Unit) -> Unit:
 # --- Members --------------------------------------------------------------------------------
 
 
+def member_state(member: Member) -> MemberState:
+    return MemberState(
+        unit_id=member.unit_id,
+        active=member.is_active,
+        cadre_level=member.cadre_level,
+        is_leading_cadre=member.is_leading_cadre,
+    )
+
+
 def _validate_member_fields(fields: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean = dict(fields)
@@ -183,6 +193,7 @@ def member_update(
     if status is not None and status not in MemberStatus.values:
         raise ValidationError({"status": _("Unknown status: %(v)s") % {"v": status}})
     clean = _validate_member_fields({k: v for k, v in fields.items() if k in MEMBER_FIELDS})
+    before_state = member_state(member)
     before = member_deltas(active=member.is_active, leading=member.is_leading_cadre, sign=-1)
     for key, value in clean.items():
         setattr(member, key, value)
@@ -194,6 +205,7 @@ def member_update(
     after = member_deltas(active=member.is_active, leading=member.is_leading_cadre)
     rollups.apply(MEMBERSHIP, old_unit, before)
     rollups.apply(MEMBERSHIP, member.unit, after)
+    member_changed.send(Member, member=member, before=before_state, after=member_state(member))
     return member
 
 

@@ -1,0 +1,30 @@
+"""Signals other capabilities listen to, to keep their own counters right.
+
+They are sent inside the writing transaction (counters must change with the rows), never for
+notifications: those go through ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.dispatch import Signal
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """What other capabilities' counters depend on, before or after a change of a member."""
+
+    unit_id: int
+    active: bool
+    cadre_level: str
+    is_leading_cadre: bool
+
+
+# Sent with member=<Member>, before=<MemberState | None> (None when created),
+# after=<MemberState> when one member is created or changed through the services.
+member_changed = Signal()
+
+# Sent with member_ids=<list[int]> after a bulk write of members (an import): receivers
+# recompute what they keep for those members set-based.
+members_bulk_changed = Signal()

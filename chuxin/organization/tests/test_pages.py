@@ -45,7 +45,7 @@ def test_pages_in_chinese_and_english(world: World) -> None:
     en = world.client_for(world.office)
     zh_page = zh.get(f"/org/units/{world.county_a.pk}/").content.decode()
     en_page = en.get(f"/org/units/{world.county_a.pk}/").content.decode()
-    assert 'lang="zh-hans"' in zh_page and "子单位" in zh_page
+    assert 'lang="zh-hans"' in zh_page and "下级单位" in zh_page
     assert 'lang="en"' in en_page and "Sub-units" in en_page
     # The user's choice overrides the browser's.
     response = zh.post("/i18n/setlang/", {"language": "en", "next": "/org/units/"})

@@ -46,6 +46,31 @@ class Rollup:
 _registry: dict[str, Rollup] = {}
 
 
+@dataclass(frozen=True)
+class CounterCheck:
+    """Maintained counters that are not per-unit rollups (e.g. one row per member).
+
+    ``drifts`` recomputes from the raw rows and returns one line per drifted value (empty when
+    all is right); ``fix`` rewrites them. ``chuxin check_counters`` runs these before the
+    rollups, since rollups may be computed from them.
+    """
+
+    name: str
+    drifts: Callable[[], list[str]]
+    fix: Callable[[], None]
+
+
+_checks: dict[str, CounterCheck] = {}
+
+
+def register_check(check: CounterCheck) -> None:
+    _checks[check.name] = check
+
+
+def registered_checks() -> list[CounterCheck]:
+    return list(_checks.values())
+
+
 def _manager(rollup: Rollup) -> models.Manager[Any]:
     return rollup.model._default_manager
 

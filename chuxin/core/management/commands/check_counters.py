@@ -16,6 +16,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, fix: bool, show: int, **options: Any) -> None:
         total = 0
+        for counter_check in rollups.registered_checks():
+            lines = counter_check.drifts()
+            total += len(lines)
+            self.stdout.write(f"{counter_check.name}: {'ok' if not lines else 'drifted'}")
+            for line in lines[:show]:
+                self.stdout.write(f"  {line}")
+            if lines and fix:
+                counter_check.fix()
+                self.stdout.write(f"  {counter_check.name}: rewritten from the raw rows")
         for rollup in rollups.registered():
             drifts = rollups.check(rollup)
             total += len(drifts)

@@ -172,6 +172,7 @@ def member_create(*, actor: Any, unit: Unit, member_number: str, **fields: Any) 
     clean = _validate_member_fields({k: v for k, v in fields.items() if k in MEMBER_FIELDS})
     member = Member.objects.create(unit=unit, member_number=member_number, **clean)
     rollups.apply(MEMBERSHIP, unit, member_deltas(active=True, leading=member.is_leading_cadre))
+    member_changed.send(Member, member=member, before=None, after=member_state(member))
     return member
 
 

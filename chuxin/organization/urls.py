@@ -18,6 +18,11 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("imports/", import_views.import_start, name="import_start"),
-    path("imports/template/<str:kind>.<str:fmt>", import_views.import_template, name="import_template"),
+    path(
+        "imports/template/<str:kind>.<str:fmt>",
+        import_views.import_template,
+        name="import_template",
+    ),
     path("imports/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/<int:pk>/errors.<str:fmt>", import_views.import_errors, name="import_errors"),
 ]

@@ -6,3 +6,25 @@ class StudyConfig(AppConfig):
     name = "chuxin.study"
     label = "study"
     verbose_name = _("Study & education")
+
+    def ready(self) -> None:
+        from chuxin.core import rollups
+
+        from . import progress, receivers  # noqa: F401 - connects the receivers
+        from .models import UnitStudyRollup
+
+        rollups.register(
+            rollups.Rollup(
+                name=progress.ROLLUP_NAME,
+                model=UnitStudyRollup,
+                metrics=progress.STUDY_METRICS,
+                own_values=progress.study_own_values,
+            )
+        )
+        rollups.register_check(
+            rollups.CounterCheck(
+                name="study progress",
+                drifts=progress.progress_drifts,
+                fix=progress.refresh_all,
+            )
+        )

@@ -1,0 +1,40 @@
+"""Keeps the study counters right when the organization changes under them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from chuxin.core import rollups
+from chuxin.organization.models import Unit
+from chuxin.organization.signals import member_changed, members_bulk_changed
+
+from . import progress
+from .models import UnitStudyRollup
+
+
+@receiver(member_changed, dispatch_uid="study.member_changed")
+def on_member_changed(sender: Any, member: Any, **kwargs: Any) -> None:
+    """A member was created, moved, transferred out or changed level: what they owe changes."""
+    progress.recompute_members([member.pk])
+
+
+@receiver(members_bulk_changed, dispatch_uid="study.members_bulk_changed")
+def on_members_bulk_changed(sender: Any, member_ids: Any, **kwargs: Any) -> None:
+    """After a members import: recompute those members' progress set-based."""
+    progress.recompute_members(list(member_ids))
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="study.unit_saved")
+def on_unit_saved(
+    sender: Any, instance: Unit, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """A new unit gets its (zero) study row; a unit moved under another parent carries its
+    subtree's totals with it, so the unit counters are refreshed from the progress rows."""
+    if created:
+        UnitStudyRollup.objects.get_or_create(unit=instance)
+    elif update_fields is not None and "parent" in update_fields:
+        rollups.refresh(rollups.get(progress.ROLLUP_NAME))
+        progress.refresh_item_units()

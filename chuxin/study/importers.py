@@ -1,0 +1,245 @@
+"""Import of study records (from a study app's export or a unit's sheet): member number, item,
+date, hours. One bad row imports nothing and every bad row is listed; a record already there
+(same member, item, day) is skipped, so re-importing a file adds nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from chuxin.core.imports import CellError, Column, Counts, Importer, Row, RowError, register
+from chuxin.core.scoping import scope_for
+from chuxin.organization.models import Member, MemberStatus
+
+from . import progress
+from .bulk import NewRecord, study_records_bulk_create
+from .models import RecordSource, StudyItem
+
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
+
+
+def date_value(raw: str) -> dt.date:
+    """2019-11-20, 2019/11/20, 2019.11.20 or 2019年11月20日 (a time after it is ignored)."""
+    match = _DATE.match(raw)
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise CellError(gettext_noop("“%(value)s” is not a date like 2019-11-20."), value=raw)
+
+
+def hours_value(raw: str) -> Decimal:
+    try:
+        hours = Decimal(raw).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise CellError(gettext_noop("“%(value)s” is not a number of hours."), value=raw) from exc
+    if not Decimal(0) < hours <= Decimal("999.9"):
+        raise CellError(gettext_noop("Hours must be more than 0 and at most 999.9."), value=raw)
+    return hours
+
+
+@register
+class StudyRecordImporter(Importer):
+    """Study records: who studied which item on which day, for how many hours."""
+
+    kind = "study_records"
+    label = _("Study records")
+    columns = (
+        Column(
+            "member_number",
+            _("Member number"),
+            aliases=("党员编号", "编号", "党员号"),
+            required=True,
+            blank=False,
+            max_length=40,
+            help=_("The member's number as on the roster."),
+        ),
+        Column(
+            "item",
+            _("Study item"),
+            aliases=("学习项目", "学习内容", "项目"),
+            required=True,
+            blank=False,
+            max_length=200,
+            help=_("The item's title as on the study items page, or its number."),
+        ),
+        Column(
+            "date",
+            _("Date"),
+            aliases=("日期", "学习日期"),
+            required=True,
+            blank=False,
+            parser=date_value,
+            help=_("The day of the study, e.g. 2019-11-20."),
+        ),
+        Column(
+            "hours",
+            _("Hours"),
+            aliases=("学时", "时长"),
+            parser=hours_value,
+            help=_("Hours studied (optional)."),
+        ),
+    )
+    example = {"member_number": "A0001", "item": "学习党章", "date": "2019-11-20", "hours": "2"}
+
+    def __init__(self, job: Any = None) -> None:
+        super().__init__(job)
+        self._records: list[NewRecord] = []
+
+    def validate(self, rows: list[Row], actor: Any) -> list[RowError]:
+        errors: list[RowError] = []
+        items = self._items()
+        members = self._members({r.values["member_number"] for r in rows if r.has("member_number")})
+        scope = scope_for(actor)
+        manage = [g for g in scope.grants if g.manage]
+        today = timezone.localdate()
+        seen: dict[tuple[int, int, dt.date], int] = {}
+        records: list[NewRecord] = []
+
+        def err(row: Row, column: str, message: str, **params: Any) -> None:
+            errors.append(
+                RowError(row.number, column, message, value=row.raw.get(column, ""), params=params)
+            )
+
+        for row in rows:
+            member = item = None
+            if row.has("member_number"):
+                member = members.get(row.values["member_number"])
+                if member is None:
+                    err(
+                        row,
+                        "member_number",
+                        gettext_noop("No member has number %(value)s."),
+                        value=row.values["member_number"],
+                    )
+                elif not (
+                    scope.everything
+                    or any(
+                        member[2].startswith(g.path) if g.subtree else member[1] == g.unit_id
+                        for g in manage
+                    )
+                ):
+                    err(
+                        row,
+                        "member_number",
+                        gettext_noop("Member %(value)s is not in a unit you manage."),
+                        value=row.values["member_number"],
+                    )
+                    member = None
+                elif member[4] != MemberStatus.ACTIVE:
+                    err(
+                        row,
+                        "member_number",
+                        gettext_noop("Member %(value)s is not active."),
+                        value=row.values["member_number"],
+                    )
+                    member = None
+            if row.has("item"):
+                found = items.get(progress_key(row.values["item"]))
+                if found is None:
+                    err(
+                        row,
+                        "item",
+                        gettext_noop("No study item in force is called “%(value)s”."),
+                        value=row.values["item"],
+                    )
+                elif found == "ambiguous":
+                    err(
+                        row,
+                        "item",
+                        gettext_noop(
+                            "Several items are called “%(value)s”; use the item's number."
+                        ),
+                        value=row.values["item"],
+                    )
+                else:
+                    item = found
+            if member is not None and item is not None:
+                rule = item[0]
+                if not rule.required_of(member[3], member[2]):
+                    err(
+                        row,
+                        "item",
+                        gettext_noop("“%(value)s” is not required of member %(member)s."),
+                        value=row.values["item"],
+                        member=row.values["member_number"],
+                    )
+                    item = None
+            if row.has("date"):
+                day = row.values["date"]
+                if day > today:
+                    err(
+                        row,
+                        "date",
+                        gettext_noop("%(value)s is in the future."),
+                        value=day.isoformat(),
+                    )
+                elif item is not None and day < item[1]:
+                    err(
+                        row,
+                        "date",
+                        gettext_noop("%(value)s is before the campaign started."),
+                        value=day.isoformat(),
+                    )
+            bad_hours = "hours" in row.raw and not row.has("hours")
+            if member is None or item is None or not row.has("date") or bad_hours:
+                continue
+            key = (member[0], item[0].id, row.values["date"])
+            if key in seen:
+                err(
+                    row,
+                    "date",
+                    gettext_noop("The same member, item and day are already on row %(other)d."),
+                    other=seen[key],
+                )
+                continue
+            seen[key] = row.number
+            records.append(NewRecord(key[0], key[1], key[2], row.values.get("hours")))
+        self._records = records
+        return errors
+
+    def apply(self, clean_rows: list[Row], actor: Any) -> Counts:
+        created, skipped = study_records_bulk_create(
+            rows=self._records, source=RecordSource.IMPORT, actor=actor
+        )
+        return Counts(created=created, unchanged=skipped)
+
+    @staticmethod
+    def _items() -> dict[str, Any]:
+        """Items in force by number and by title (``"ambiguous"`` when titles repeat)."""
+        objs = list(
+            StudyItem.objects.filter(in_force=True, archived_at__isnull=True).select_related(
+                "campaign__root_unit"
+            )
+        )
+        rules = {i.pk: progress.rule_for(i) for i in objs}
+        out: dict[str, Any] = {}
+        for obj in objs:
+            value = (rules[obj.pk], obj.campaign.start_date)
+            out[str(obj.pk)] = value
+            key = progress_key(obj.title)
+            out[key] = "ambiguous" if key in out and out[key] != value else value
+        return out
+
+    @staticmethod
+    def _members(numbers: set[str]) -> dict[str, tuple[int, int, str, str, str]]:
+        out: dict[str, tuple[int, int, str, str, str]] = {}
+        wanted = list(numbers)
+        size = progress.in_size()
+        for start in range(0, len(wanted), size):
+            for number, *rest in Member.objects.filter(
+                member_number__in=wanted[start : start + size]
+            ).values_list("member_number", "pk", "unit_id", "unit__path", "cadre_level", "status"):
+                out[number] = (rest[0], rest[1], rest[2], rest[3], rest[4])
+        return out
+
+
+def progress_key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()

@@ -234,10 +234,10 @@ class StudyRecordImporter(Importer):
         wanted = list(numbers)
         size = progress.in_size()
         for start in range(0, len(wanted), size):
-            for number, *rest in Member.objects.filter(
+            for number, pk, unit_id, path, level, status in Member.objects.filter(
                 member_number__in=wanted[start : start + size]
             ).values_list("member_number", "pk", "unit_id", "unit__path", "cadre_level", "status"):
-                out[number] = (rest[0], rest[1], rest[2], rest[3], rest[4])
+                out[number] = (pk, unit_id, path, level, status)
         return out
 
 

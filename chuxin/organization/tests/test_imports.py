@@ -692,3 +692,16 @@ def test_the_job_page_makes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count("<tr>") == 401
+
+
+def test_the_pages_speak_chinese_and_errors_follow_the_readers_language(world: World) -> None:
+    job = run(
+        "units", csv_bytes([UNIT_HEADER, ["X1", "甲", "NOPE", "branch", ""]]), world.city_admin
+    )
+    client = world.client_for(world.city_admin)
+    page = client.get(reverse("organization:import_start"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "导入单位或党员" in page.content.decode()
+    url = reverse("organization:import_job", args=[job.pk])
+    assert "Unknown parent code NOPE" in client.get(url).content.decode()
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未知的上级单位代码 NOPE" in html

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("units", _("Organization"), reverse("organization:unit_tree")),
         ("members", _("Members"), reverse("organization:member_list")),
         ("campaigns", _("Campaign"), reverse("organization:campaign_list")),
+        ("study", _("Study"), reverse("study:home")),
         ("imports", _("Imports"), reverse("organization:import_start")),
     ]
     current = getattr(request, "resolver_match", None)

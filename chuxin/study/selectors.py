@@ -273,20 +273,22 @@ def member_study(member: Member) -> dict[str, Any]:
         counts[item_id] = counts.get(item_id, 0) + 1
     today = timezone.localdate()
     soon = today + dt.timedelta(days=7)
-    mine = [
-        MyItem(
-            item=items[i],
-            records=counts.get(i, 0),
-            done=i not in owed,
-            makeup=i in makeup,
-            due_soon=i in owed
-            and items[i].due_date is not None
-            and today <= items[i].due_date <= soon,
-            overdue=i in owed and items[i].due_date is not None and items[i].due_date < today,
+    mine = []
+    for i in sorted(required | makeup, key=lambda i: (items[i].due_date or dt.date.max, i)):
+        due = items[i].due_date
+        due_soon = overdue = False
+        if due is not None and i in owed:
+            due_soon, overdue = today <= due <= soon, due < today
+        mine.append(
+            MyItem(
+                item=items[i],
+                records=counts.get(i, 0),
+                done=i not in owed,
+                makeup=i in makeup,
+                due_soon=due_soon,
+                overdue=overdue,
+            )
         )
-        for i in sorted(required | makeup, key=lambda i: (items[i].due_date or dt.date.max, i))
-        if i in items
-    ]
     recent = (
         StudyRecord.objects.filter(member=member, archived_at__isnull=True)
         .select_related("item")

@@ -429,8 +429,10 @@ class UncoveredFilters(FilterSchema):
 class _OwingPagination(LimitOffsetPagination):
     """Pages of progress rows turned into members with what they owe (two queries a page)."""
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
-        result = super().paginate_queryset(queryset, pagination, **params)
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        result = super().paginate_queryset(queryset, pagination, request, **params)
         result["items"] = [
             {
                 "member_id": o.member.pk,
@@ -462,9 +464,10 @@ class DeadEndFilters(FilterSchema):
 class _DeadEndPagination(LimitOffsetPagination):
     rules = selectors.DeadEndRules()
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
-        result = super().paginate_queryset(queryset, pagination, **params)
-        request = params.get("request")
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        result = super().paginate_queryset(queryset, pagination, request, **params)
         rules = getattr(request, "_dead_end_rules", self.rules)
         result["items"] = [
             {

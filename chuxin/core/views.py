@@ -26,3 +26,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("organization:unit_tree")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; POST marks them all read."""
+    from django.shortcuts import render
+
+    from .models import Notification
+    from .notifications import notification_mark_read
+    from .pagination import paginate
+
+    if request.method == "POST":
+        notification_mark_read(actor=request.user)
+        return redirect("inbox")
+    notes = Notification.objects.filter(user_id=request.user.pk or 0)
+    page = paginate(request, notes, per_page=30)
+    return render(request, "core/inbox.html", {"page": page})

@@ -240,6 +240,8 @@ IMPORT_MAX_BYTES = int(os.environ.get("CHUXIN_IMPORT_MAX_BYTES", str(50 * 1024 *
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chuxin@localhost")
+# Notifications also go by email (to users with an address) once a mail backend is configured.
+NOTIFICATION_EMAIL = env_bool("CHUXIN_NOTIFICATION_EMAIL", bool(os.environ.get("EMAIL_BACKEND")))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

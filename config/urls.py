@@ -10,6 +10,7 @@ from config.api import api
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", core_views.home, name="home"),
+    path("inbox/", core_views.inbox, name="inbox"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

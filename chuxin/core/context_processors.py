@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("campaigns", _("Campaign"), reverse("organization:campaign_list")),
         ("study", _("Study"), reverse("study:home")),
         ("imports", _("Imports"), reverse("organization:import_start")),
+        ("inbox", _("Inbox"), reverse("inbox")),
     ]
     current = getattr(request, "resolver_match", None)
     section = current.url_name if current else ""

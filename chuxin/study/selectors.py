@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     ExpressionWrapper,
@@ -56,8 +57,10 @@ def item_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> StudyItem:
     item = get_object_or_404(
         items_visible(user, archived=True).select_related("campaign__root_unit"), pk=pk
     )
-    if action == Action.MANAGE:
-        require(user, item.campaign.root_unit, Action.MANAGE)
+    if action == Action.MANAGE and not scope_for(user).allows(
+        item.campaign.root_unit, Action.MANAGE
+    ):
+        raise PermissionDenied  # the item is visible; only the office changes it
     return item
 
 

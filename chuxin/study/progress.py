@@ -10,8 +10,9 @@ The arithmetic, in one place:
 - an item is *required* of a member when it is in force and not archived, the member is active,
   their cadre level is one of the item's levels and their unit is in the item's reach (the
   campaign's root subtree, or the subtrees of the item's batch's units);
-- a member *owes make-up* for an item as many times as they were absent from a live session
-  for it, less the make-up records they have for it;
+- a member *owes make-up* for a required item as many times as they were absent from a live
+  session for it, less the make-up records they have for it (an absence from a session for an
+  item not required of them owes nothing);
 - a required item is *done* when the member has at least ``required_times`` live records of it
   (make-up included), their hours reach ``required_hours`` (when set), and no make-up is owed;
 - a member is *covered* when at least one item is required of them and every one is done;
@@ -271,23 +272,24 @@ def compute_states(
         .values_list("member_id", "session__item_id")
         .annotate(n=Count("pk"))
     )
-    makeup_by_member: dict[int, dict[int, int]] = defaultdict(dict)
+    absences: dict[tuple[int, int], int] = {}
     for member_id, item_id, n in absent:
-        made_up = times.get((member_id, item_id), (0, Decimal(0), 0))[2]
-        if n > made_up:
-            makeup_by_member[member_id][item_id] = n - made_up
+        absences[(member_id, item_id)] = n
     states: dict[int, State] = {}
     for member_id, unit_id, path, level, status in members:
         active = status == MemberStatus.ACTIVE
         required: list[int] = []
         owed: list[int] = []
-        makeup = makeup_by_member.get(member_id, {})
+        makeup: dict[int, int] = {}
         if active:
             for rule in rules:
                 if not rule.required_of(level, path):
                     continue
                 required.append(rule.id)
-                n, h, _mk = times.get((member_id, rule.id), (0, Decimal(0), 0))
+                n, h, made_up = times.get((member_id, rule.id), (0, Decimal(0), 0))
+                missed = absences.get((member_id, rule.id), 0)
+                if missed > made_up:
+                    makeup[rule.id] = missed - made_up
                 done = (
                     n >= rule.times
                     and (rule.hours is None or h >= rule.hours)

@@ -23,7 +23,7 @@ def day(offset: int) -> str:
 def test_item_form_bad_input_names_the_field(study_world: StudyWorld) -> None:
     sw = study_world
     client = sw.client_for(sw.office)
-    base = {
+    base: dict[str, object] = {
         "campaign": sw.campaign.pk,
         "title": "学习新思想",
         "kind": "online",
@@ -31,7 +31,7 @@ def test_item_form_bad_input_names_the_field(study_world: StudyWorld) -> None:
         "required_times": 1,
         "applies_from": day(0),
     }
-    cases = [
+    cases: list[tuple[dict[str, object], str]] = [
         ({"title": ""}, "title"),
         ({"required_levels": []}, "required_levels"),
         ({"required_times": 0}, "required_times"),

@@ -10,12 +10,14 @@ and reports every row that drifted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import F
+
+from .bulk import insert_rows
 
 if TYPE_CHECKING:
     from chuxin.organization.models import Unit
@@ -146,19 +148,41 @@ def expected_rows(rollup: Rollup) -> dict[int, dict[str, int]]:
 
 
 def refresh(rollup: Rollup, *, batch_size: int = 5000) -> int:
-    """Rewrite every row of the rollup from the raw rows, set-based. Returns the row count."""
+    """Rewrite every row of the rollup from the raw rows, set-based. Returns the row count.
+
+    The rows go in with :func:`chuxin.core.bulk.insert_rows` (``COPY`` on PostgreSQL), not
+    through model instances: at 150,000 units that is the difference between one second and
+    several. Fields beyond the metrics get ``extra_defaults`` or the field's own default.
+    """
     rows = expected_rows(rollup)
-    model = rollup.model
-    with transaction.atomic():
-        _manager(rollup).all().delete()
-        objs: list[models.Model] = []
-        for pk, values in rows.items():
-            objs.append(model(pk=pk, **values, **rollup.extra_defaults))
-            if len(objs) >= batch_size:
-                _manager(rollup).bulk_create(objs)
-                objs = []
-        if objs:
-            _manager(rollup).bulk_create(objs)
+    manager = _manager(rollup)
+    connection = connections[manager.db]
+    meta = rollup.model._meta
+    template = rollup.model(**rollup.extra_defaults)
+    metric_fields = set(rollup.fields)
+    columns: list[str] = []
+    # Per column: the metric to take from the row, or a constant (already prepared).
+    sources: list[tuple[str | None, Any]] = []
+    for model_field in meta.concrete_fields:
+        columns.append(str(model_field.column))
+        if model_field.primary_key:
+            sources.append(("pk", None))
+        elif model_field.name in metric_fields:
+            sources.append((model_field.name, None))
+        else:
+            value = model_field.pre_save(template, add=True)
+            sources.append((None, model_field.get_db_prep_save(value, connection)))
+
+    def values() -> Iterator[tuple[Any, ...]]:
+        for pk, row in rows.items():
+            yield tuple(
+                pk if name == "pk" else row[name] if name else constant
+                for name, constant in sources
+            )
+
+    with transaction.atomic(using=manager.db):
+        manager.all().delete()
+        insert_rows(meta.db_table, columns, values(), using=manager.db, batch_size=batch_size)
     return len(rows)
 
 

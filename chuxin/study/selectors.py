@@ -333,11 +333,22 @@ class DeadEnd:
         return percent(self.covered, self.required)
 
 
+def as_of(unit: Unit) -> dt.date:
+    """The day the "last N days" count back from: today, or the end of the campaigns reaching
+    the unit once they are all over (a finished campaign's report stays meaningful)."""
+    from chuxin.organization.models import Campaign
+
+    today = timezone.localdate()
+    ends = Campaign.objects.filter(root_unit__path__in=unit.ancestor_paths(include_self=True))
+    last = max(ends.values_list("end_date", flat=True), default=None)
+    return min(today, last) if last else today
+
+
 def dead_ends(user: Any, unit: Unit, rules: DeadEndRules) -> QuerySet[UnitStudyRollup]:
     """Units of the subtree that hold members and fall short: coverage below the threshold,
     no live session in the last N days, or members never recorded. Worst coverage first."""
     require(user, unit)
-    cutoff = timezone.localdate() - dt.timedelta(days=rules.days)
+    cutoff = as_of(unit) - dt.timedelta(days=rules.days)
     short = (
         Q(required__gt=0, covered__lt=F("required") * rules.threshold / 100.0)
         | Q(unit__study_last_session__isnull=True)
@@ -369,7 +380,9 @@ def dead_end_rows(rows: Any, rules: DeadEndRules) -> list[DeadEnd]:
     from django.utils.translation import gettext as _
 
     rows = list(rows)
-    cutoff = timezone.localdate() - dt.timedelta(days=rules.days)
+    if not rows:
+        return []
+    cutoff = as_of(rows[0].unit) - dt.timedelta(days=rules.days)
     paths: set[str] = set()
     for row in rows:
         paths.update(row.unit.ancestor_paths(include_self=True))

@@ -202,6 +202,7 @@ class Fruit(Importer):
         Column("weight", "Weight", aliases=("重量",), parser=integer_value),
     )
     applied: list[list[Row]] = []
+    kind_in_progress: str | None = None
 
     def validate(self, rows: list[Row], actor: Any) -> list[RowError]:
         return [
@@ -217,6 +218,7 @@ class Fruit(Importer):
         if any(r.values.get("colour") == "late" for r in clean_rows):
             raise ImportRefused([RowError(2, "colour", "Too late.")])
         self.applied.append(clean_rows)
+        type(self).kind_in_progress = imports.import_in_progress()
         return Counts(created=len(clean_rows))
 
 
@@ -341,3 +343,24 @@ def test_both_organization_importers_are_registered() -> None:
     assert kinds[:2] == ["units", "members"]
     with pytest.raises(KeyError):
         imports.importer_for("nothing")
+
+
+@pytest.mark.django_db
+def test_receivers_can_tell_an_import_is_writing_and_hear_when_it_wrote(
+    fruit: type[Fruit],
+) -> None:
+    heard: list[tuple[Any, int]] = []
+
+    def listener(sender: Any, job: ImportJob, counts: Counts, **kwargs: Any) -> None:
+        heard.append((sender, counts.created))
+
+    imports.import_applied.connect(listener)
+    try:
+        job = run(b"code,colour\nA,red\nB,red\n")
+        run(b"code,colour\nA,bad\n")
+    finally:
+        imports.import_applied.disconnect(listener)
+    assert job.status == ImportJob.Status.DONE
+    assert heard == [(Fruit, 2)]  # not for the refused file
+    assert imports.import_in_progress() is None
+    assert Fruit.kind_in_progress == Fruit.kind

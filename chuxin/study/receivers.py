@@ -8,6 +8,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from chuxin.core import rollups
+from chuxin.core.imports import import_applied, import_in_progress
 from chuxin.organization.models import Unit
 from chuxin.organization.signals import member_changed, members_bulk_changed
 
@@ -27,12 +28,22 @@ def on_members_bulk_changed(sender: Any, member_ids: Any, **kwargs: Any) -> None
     progress.recompute_members(list(member_ids))
 
 
+@receiver(import_applied, dispatch_uid="study.import_applied")
+def on_import_applied(sender: Any, job: Any, **kwargs: Any) -> None:
+    """After a units import (which may move units): the per-item subtree totals follow. The
+    unit rollups were refreshed by the importer; members imports send members_bulk_changed."""
+    if job.kind == "units":
+        progress.refresh_item_units()
+
+
 @receiver(post_save, sender=Unit, dispatch_uid="study.unit_saved")
 def on_unit_saved(
     sender: Any, instance: Unit, created: bool, update_fields: Any = None, **kwargs: Any
 ) -> None:
     """A new unit gets its (zero) study row; a unit moved under another parent carries its
     subtree's totals with it, so the unit counters are refreshed from the progress rows."""
+    if import_in_progress():
+        return  # the import refreshes every rollup, then sends import_applied
     if created:
         UnitStudyRollup.objects.get_or_create(unit=instance)
     elif update_fields is not None and "parent" in update_fields:

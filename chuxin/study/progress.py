@@ -700,12 +700,29 @@ def all_member_ranges(size: int = CHUNK) -> Iterator[tuple[int, int]]:
         yield (start, start + size)
 
 
+def _copy_states(rules: Sequence[ItemRule]) -> None:
+    from .bulk import copy_rows
+
+    names = ["member_id", *("unit_id" if n == "unit_id" else n for n in State.field_names())]
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for pk_range in all_member_ranges():
+            for state in compute_states(rules, pk_range=pk_range).values():
+                fields = state.fields()
+                yield (state.member_id, *(fields[n] for n in State.field_names()))
+
+    copy_rows(MemberStudyProgress._meta.db_table, names, rows())
+
+
 def refresh_all() -> None:
     """Rewrite every study counter from the raw rows (after a bulk load, or to repair)."""
     rules = rules_in_force()
     with transaction.atomic():
-        for pk_range in all_member_ranges():
-            _save_states(list(compute_states(rules, pk_range=pk_range).values()))
+        if not MemberStudyProgress.objects.exists():
+            _copy_states(rules)  # a fresh load: stream every row in
+        else:
+            for pk_range in all_member_ranges():
+                _save_states(list(compute_states(rules, pk_range=pk_range).values()))
         rollups.refresh(rollups.get(ROLLUP_NAME))
         refresh_item_units()
         refresh_last_sessions()

@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import File
 from django.db import models, transaction
@@ -349,9 +350,16 @@ def _discover() -> None:
 
 
 def registered() -> list[type[Importer]]:
-    """Every importer, in the order they were registered."""
+    """Every importer: by the order of their apps in ``INSTALLED_APPS``, then as declared."""
     _discover()
-    return list(_registry.values())
+    app_order = {config.name: i for i, config in enumerate(apps.get_app_configs())}
+
+    def app_index(importer: type[Importer]) -> int:
+        config = apps.get_containing_app_config(importer.__module__)
+        return app_order.get(config.name, len(app_order)) if config else len(app_order)
+
+    importers = list(_registry.values())
+    return sorted(importers, key=lambda i: (app_index(i), importers.index(i)))
 
 
 def importer_for(kind: str) -> type[Importer]:

@@ -364,3 +364,9 @@ def test_receivers_can_tell_an_import_is_writing_and_hear_when_it_wrote(
     assert heard == [(Fruit, 2)]  # not for the refused file
     assert imports.import_in_progress() is None
     assert Fruit.kind_in_progress == Fruit.kind
+
+
+def test_importers_are_listed_in_the_order_of_their_apps(fruit: type[Fruit]) -> None:
+    kinds = [importer.kind for importer in imports.registered()]
+    # Registered last, but its module belongs to core, which comes before the organization.
+    assert kinds[:3] == [Fruit.kind, "units", "members"]

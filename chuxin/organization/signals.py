@@ -28,3 +28,9 @@ member_changed = Signal()
 # Sent with member_ids=<list[int]> after a bulk write of members (an import): receivers
 # recompute what they keep for those members set-based.
 members_bulk_changed = Signal()
+
+# Sent by `chuxin demo` once the demo campaign exists (inside the load's transaction, before the
+# counters are rebuilt) with campaign=<Campaign>, seed=<int>, progress=<rich Progress>: other
+# capabilities write their own demo data for it, as raw rows; the loader then refreshes every
+# registered counter check and rollup.
+demo_campaign_loaded = Signal()

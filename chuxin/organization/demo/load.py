@@ -30,7 +30,8 @@ from rich.progress import (
 from chuxin.core import rollups
 from chuxin.core.bulk import insert_rows
 
-from ..models import Member, Unit, UnitKind
+from ..models import Campaign, Member, Unit, UnitKind
+from ..signals import demo_campaign_loaded
 from .accounts import create_demo_logins
 from .campaign import create_campaign
 from .people import MEMBER_COLUMNS, member_rows
@@ -138,11 +139,14 @@ def load(scale: Scale, *, progress: bool = True) -> LoadReport:
         lap("members")
 
         setup_task = bar.add_task("campaign and demo users", total=2)
-        create_campaign(units)
+        campaign = create_campaign(units)
         bar.advance(setup_task)
         report.users_created = create_demo_logins()
         bar.advance(setup_task)
         lap("campaign and users")
+        # Other capabilities add their demo data for the campaign (study records, ...).
+        demo_campaign_loaded.send(Campaign, campaign=campaign, seed=scale.seed, progress=bar)
+        lap("capabilities' data")
 
         # Per-member counters first (rollups may be computed from them), then every rollup.
         checks, registered = rollups.registered_checks(), rollups.registered()

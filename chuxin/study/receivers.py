@@ -10,7 +10,11 @@ from django.dispatch import receiver
 from chuxin.core import rollups
 from chuxin.core.imports import import_applied, import_in_progress
 from chuxin.organization.models import Unit
-from chuxin.organization.signals import member_changed, members_bulk_changed
+from chuxin.organization.signals import (
+    demo_campaign_loaded,
+    member_changed,
+    members_bulk_changed,
+)
 
 from . import progress
 from .models import UnitStudyRollup
@@ -49,3 +53,20 @@ def on_unit_saved(
     elif update_fields is not None and "parent" in update_fields:
         rollups.refresh(rollups.get(progress.ROLLUP_NAME))
         progress.refresh_item_units()
+
+
+@receiver(demo_campaign_loaded, dispatch_uid="study.demo_campaign_loaded")
+def on_demo_campaign_loaded(
+    sender: Any, campaign: Any, seed: int, progress: Any = None, **kwargs: Any
+) -> None:
+    """`chuxin demo`: write the study items, sessions and records of the demo campaign (the
+    loader rebuilds the counters afterwards)."""
+    from chuxin.organization.models import Member
+
+    from . import demo
+
+    if progress is None:
+        demo.generate(campaign, seed=seed)
+        return
+    task = progress.add_task("study records", total=demo.expected_records(Member.objects.count()))
+    demo.generate(campaign, seed=seed, tick=lambda n: progress.advance(task, n))

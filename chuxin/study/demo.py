@@ -222,9 +222,14 @@ def _sessions_of(plan: UnitPlan, rng: random.Random) -> list[tuple[str, dt.date,
 
 
 def _unit_rows(
-    plan: UnitPlan, items: dict[str, StudyItem], seed: int, first_session_id: int
+    plan: UnitPlan,
+    items: dict[str, StudyItem],
+    seed: int,
+    first_session_id: int,
+    want: str = "records",
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Sessions, attendance and records of one unit (deterministic)."""
+    """Sessions, attendance and records of one unit (deterministic). ``want`` says how far to
+    go: "sessions" skips the members, "attendance" skips their individual records."""
     rng = random.Random((seed << 32) ^ plan.unit_id)
     _unit_kind(rng)  # the same draw as in the plan
     sessions = _sessions_of(plan, rng)
@@ -239,6 +244,8 @@ def _unit_rows(
         sid = first_session_id + offset
         session_ids.append((sid, key, date))
         session_rows.append((sid, plan.unit_id, items[key].pk, date, HOSTS[host], PLACES[place]))
+    if want == "sessions":
+        return session_rows, attendance, records
     for member_id, level_code in plan.members:
         level = ALL[level_code]
         mrng = random.Random((seed << 40) ^ member_id)
@@ -270,7 +277,7 @@ def _unit_rows(
             elif diligent or mrng.random() < 0.3:
                 late = min(date + dt.timedelta(days=mrng.randrange(1, 12)), dt.date(2019, 11, 29))
                 record(items[key], late, RecordSource.MAKEUP, None, None, True)
-        if never:
+        if never or want != "records":
             continue
         for spec in ITEMS:
             if spec.by_session or level not in spec.levels:
@@ -317,7 +324,7 @@ def generate(
 
     def session_stream() -> Iterator[tuple[Any, ...]]:
         for plan, sid in walk():
-            for row in _unit_rows(plan, items, seed, sid)[0]:
+            for row in _unit_rows(plan, items, seed, sid, "sessions")[0]:
                 counts.sessions += 1
                 yield (*row, "", None, stamp, stamp)
 
@@ -333,7 +340,7 @@ def generate(
 
     def attendance_stream() -> Iterator[tuple[Any, ...]]:
         for plan, sid in walk():
-            rows = _unit_rows(plan, items, seed, sid)[1]
+            rows = _unit_rows(plan, items, seed, sid, "attendance")[1]
             counts.attendance += len(rows)
             yield from rows
 

@@ -705,13 +705,16 @@ def _copy_states(rules: Sequence[ItemRule]) -> None:
 
     names = ["member_id", *("unit_id" if n == "unit_id" else n for n in State.field_names())]
 
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for pk_range in all_member_ranges():
-            for state in compute_states(rules, pk_range=pk_range).values():
-                fields = state.fields()
-                yield (state.member_id, *(fields[n] for n in State.field_names()))
+    def rows(states: dict[int, State]) -> Iterator[tuple[Any, ...]]:
+        for state in states.values():
+            fields = state.fields()
+            yield (state.member_id, *(fields[n] for n in State.field_names()))
 
-    copy_rows(MemberStudyProgress._meta.db_table, names, rows())
+    # One COPY per chunk, its states computed before it starts: while a COPY runs it holds
+    # the connection, so a query made from inside the row stream would wait for ever.
+    for pk_range in all_member_ranges():
+        states = compute_states(rules, pk_range=pk_range)
+        copy_rows(MemberStudyProgress._meta.db_table, names, rows(states))
 
 
 def refresh_all() -> None:

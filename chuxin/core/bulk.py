@@ -23,7 +23,12 @@ def insert_rows(
     using: str = "default",
     batch_size: int = BATCH_SIZE,
 ) -> int:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table``; returns how many."""
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table``; returns how many.
+
+    ``rows`` may be a generator, but it must not query the database while it is consumed:
+    on PostgreSQL the ``COPY`` holds the connection and such a query waits for ever. Compute
+    first, then stream (one call per chunk if need be).
+    """
     connection = connections[using]
     qn = connection.ops.quote_name
     column_list = ", ".join(qn(column) for column in columns)

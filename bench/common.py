@@ -1,0 +1,100 @@
+"""What the benchmarks share: fresh databases, running `chuxin` as a child, printing tables."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+BIN = Path(sys.executable).parent
+CHUXIN = str(BIN / "chuxin")
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One child process: its output, wall time (s) and peak resident memory (MiB)."""
+
+    stdout: str
+    stderr: str
+    seconds: float
+    max_rss_mib: float
+    returncode: int
+
+
+def run_child(args: list[str], env: dict[str, str], *, check: bool = True) -> Run:
+    """Run a child and measure it alone: ``wait4`` gives the rusage of this child only."""
+    started = time.perf_counter()
+    out_path, err_path = OUT / ".stdout", OUT / ".stderr"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with out_path.open("w") as out, err_path.open("w") as err:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err, cwd=ROOT)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    result = Run(
+        stdout=out_path.read_text(),
+        stderr=err_path.read_text(),
+        seconds=seconds,
+        max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+        returncode=proc.returncode,
+    )
+    if check and result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"{' '.join(args)} failed with exit code {result.returncode}")
+    return result
+
+
+def children_max_rss_mib() -> float:
+    """The largest resident set of any child waited for so far (MiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def env_for(database_url: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": database_url, "DEBUG": "0", "CHUXIN_HTTPS": "0"}, **extra)
+    env.pop("CHUXIN_TESTING", None)
+    return env
+
+
+def fresh_sqlite(name: str) -> str:
+    """A new, empty SQLite file under ``bench/out``; returns its URL."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_postgres(name: str) -> str:
+    """A new, empty PostgreSQL database (dropped first if it exists); returns its URL."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}"
+
+
+def migrate(env: dict[str, str]) -> None:
+    run_child([CHUXIN, "migrate", "--noinput", "-v0"], env)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table, columns padded to their widest cell."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"

@@ -1,0 +1,36 @@
+"""Run the benchmarks: ``python bench/run.py [tree|http|all] [options]`` (``make bench``).
+
+``tree`` loads the demo at scale and times the unit rollup; ``http`` serves the county demo
+and drives it with wrk. ``all`` (the default) runs both. Options after the name go to that
+benchmark (``python bench/run.py tree --help``). Benchmarks print figures; they are never
+part of the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Run as a script, Python puts bench/ first on the path, where http.py would shadow the
+# standard library's http package: put the repository root there instead.
+_BENCH = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _BENCH]
+sys.path.insert(0, os.path.dirname(_BENCH))
+
+from bench import http, tree  # noqa: E402
+
+BENCHMARKS = {"tree": tree.main, "http": http.main}
+
+
+def main(argv: list[str]) -> None:
+    name, rest = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else ("all", argv)
+    if name in ("-h", "--help") or name not in (*BENCHMARKS, "all"):
+        print(__doc__)
+        raise SystemExit(0 if name in ("-h", "--help") else 2)
+    for bench_name, run in BENCHMARKS.items():
+        if name in (bench_name, "all"):
+            run(rest)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 
 from chuxin.core.api_auth import API_AUTH
 from chuxin.organization.api import router as organization_router
+from chuxin.problems.api import router as problems_router
+from chuxin.rectification.api import router as rectification_router
 from chuxin.study.api import router as study_router
 
 api = NinjaAPI(
@@ -36,3 +38,5 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 api.add_router("/", organization_router)
 api.add_router("/study/", study_router)
+api.add_router("/problems", problems_router)
+api.add_router("/rectification/", rectification_router)

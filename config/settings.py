@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "chuxin.core",
     "chuxin.organization",
     "chuxin.study",
+    "chuxin.problems",
+    "chuxin.rectification",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("chuxin.organization.urls")),
     path("study/", include("chuxin.study.urls")),
+    path("problems/", include("chuxin.problems.urls")),
+    path("rectification/", include("chuxin.rectification.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

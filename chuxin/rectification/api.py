@@ -1,0 +1,5 @@
+"""The rectification API (filled in by the capability's own commits)."""
+
+from ninja import Router
+
+router = Router(tags=["rectification"])

@@ -78,7 +78,7 @@ class ItemRule:
     hours: Decimal | None
 
     def required_of(self, level: str, path: str) -> bool:
-        return level in self.levels and any(path.startswith(p) for p in self.prefixes)
+        return level in self.levels and path.startswith(self.prefixes)
 
     def members_q(self, prefix: str = "") -> Q:
         """A filter on members (or, with ``prefix="member__"``, on their rows) it applies to."""
@@ -275,6 +275,10 @@ def compute_states(
     absences: dict[tuple[int, int], int] = {}
     for member_id, item_id, n in absent:
         absences[(member_id, item_id)] = n
+    by_level: dict[str, list[ItemRule]] = defaultdict(list)
+    for rule in rules:
+        for lv in rule.levels:
+            by_level[lv].append(rule)
     states: dict[int, State] = {}
     for member_id, unit_id, path, level, status in members:
         active = status == MemberStatus.ACTIVE
@@ -282,8 +286,8 @@ def compute_states(
         owed: list[int] = []
         makeup: dict[int, int] = {}
         if active:
-            for rule in rules:
-                if not rule.required_of(level, path):
+            for rule in by_level.get(level, ()):
+                if not path.startswith(rule.prefixes):
                     continue
                 required.append(rule.id)
                 n, h, made_up = times.get((member_id, rule.id), (0, Decimal(0), 0))
@@ -313,9 +317,32 @@ def compute_states(
 def stored_states(member_ids: Iterable[int]) -> dict[int, State]:
     out: dict[int, State] = {}
     ids = list(member_ids)
-    for start in range(0, len(ids), 900):
-        for row in MemberStudyProgress.objects.filter(member_id__in=ids[start : start + 900]):
-            out[row.member_id] = state_of_row(row)
+    size = in_size()
+    for start in range(0, len(ids), size):
+        for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in (
+            MemberStudyProgress.objects.filter(member_id__in=ids[start : start + size])
+            .order_by()
+            .values_list(
+                "member_id",
+                "unit_id",
+                "active",
+                "required_list",
+                "owed_list",
+                "makeup_list",
+                "makeup_owed",
+                "records",
+            )
+        ):
+            out[member_id] = State(
+                member_id=member_id,
+                unit_id=unit_id,
+                active=active,
+                required=text_ids(req),
+                owed=text_ids(owed),
+                makeup=text_ids(makeup),
+                makeup_owed=makeup_owed,
+                records=records,
+            )
     return out
 
 

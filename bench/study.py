@@ -178,8 +178,10 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
     return results
 
 
-def bench_one(scale: str, db: str, *, reuse: bool, rows: int, calls: int, warmup: int) -> None:
-    name = f"chuxin_bench_study_{scale}"
+def bench_one(
+    scale: str, db: str, *, reuse: bool, rows: int, calls: int, warmup: int, database: str = ""
+) -> None:
+    name = database or f"chuxin_bench_study_{scale}"
     if reuse and db == "postgres":
         url = f"{PG_SERVER}/{name}"
     elif reuse:
@@ -239,6 +241,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", choices=["county", "city", "province"], default="province")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--reuse", action="store_true", help="use the database already loaded")
+    parser.add_argument(
+        "--database", default="", help="with --reuse: the PostgreSQL database's name"
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
@@ -249,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     bench_one(
         args.scale, args.db, reuse=args.reuse, rows=args.rows, calls=args.calls,
-        warmup=args.warmup,
+        warmup=args.warmup, database=args.database,
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/archive/", views.item_archive, name="item_archive"),
+    path("items/<int:pk>/material/", views.item_material, name="item_material"),
     path("units/<int:pk>/", views.coverage, name="coverage"),
     path("units/<int:pk>/dead-ends/", views.dead_ends, name="dead_ends"),
     path("units/<int:pk>/sessions/", views.session_list, name="session_list"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -152,6 +152,17 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("study:item_list")
     return render(request, "study/item_form.html", {"form": form, "item": item})
+
+
+@login_required
+def item_material(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An item's material file, to those who may see the item (uploads are not served
+    publicly)."""
+    item = selectors.item_get(request.user, pk)
+    if not item.material:
+        raise Http404
+    name = (item.material.name or "material").rsplit("/", 1)[-1]
+    return FileResponse(item.material.open("rb"), filename=name)
 
 
 @login_required

@@ -175,3 +175,18 @@ def test_coverage_page_query_bound(study_world: StudyWorld, django_assert_max_nu
         client.get(f"/study/units/{sw.county_a.pk}/sessions/")
     with django_assert_max_num_queries(25):
         client.get(f"/study/members/{sw.member.pk}/")
+
+
+def test_material_file_is_served_to_those_who_see_the_item(study_world: StudyWorld) -> None:
+    from django.core.files.base import ContentFile
+
+    sw = study_world
+    sw.reading.material.save("zhangcheng.pdf", ContentFile(b"%PDF-1.4 party constitution"))
+    url = f"/study/items/{sw.reading.pk}/material/"
+    response = sw.client_for(sw.member_user).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert sw.client_for(None).get(url).status_code == 302
+    assert (
+        sw.client_for(sw.member_user).get(f"/study/items/{sw.lecture.pk}/material/").status_code
+        == 404
+    )

@@ -16,6 +16,8 @@ SECTIONS = [
     ("members", _("Members"), "organization:member_list", ("organization:member",), False),
     ("campaigns", _("Campaign"), "organization:campaign_list", ("organization:campaign",), False),
     ("study", _("Study"), "study:home", ("study:",), False),
+    ("problems", _("Problems"), "problems:list", ("problems:",), False),
+    ("rectification", _("Rectification"), "rectification:home", ("rectification:",), False),
     ("imports", _("Imports"), "organization:import_start", ("organization:import",), True),
     ("inbox", _("Inbox"), "inbox", ("inbox",), False),
 ]

@@ -1,5 +1,351 @@
-"""The rectification API (filled in by the capability's own commits)."""
+"""Rectification through the JSON API (/api/v1/rectification/...): tasks with their stage
+objectives, progress updates and status changes, and a unit's figures from the counters.
 
-from ninja import Router
+Evidence files are uploaded on the task page (multipart); the API lists them by name."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from chuxin.core.scoping import Action
+from chuxin.organization import selectors as org_selectors
+from chuxin.organization.models import Member, Unit
+from chuxin.problems import selectors as problem_selectors
+from chuxin.problems.models import ProblemCategory, ProblemSource
+
+from . import selectors, services
+from .models import (
+    ProgressUpdate,
+    RectificationTask,
+    StageObjective,
+    TaskStatus,
+    TaskType,
+)
 
 router = Router(tags=["rectification"])
+
+
+# --- Schemas --------------------------------------------------------------------------------
+
+
+class ObjectiveOut(Schema):
+    id: int
+    order: int
+    title: str
+    due_on: dt.date
+    done_on: dt.date | None
+    evidence: str
+    light: str
+
+    @staticmethod
+    def resolve_light(obj: StageObjective) -> str:
+        return selectors.objective_light(obj)
+
+
+class TaskOut(Schema):
+    id: int
+    code: str
+    campaign_id: int
+    title: str
+    responsible_unit_id: int
+    responsible_leader_id: int | None
+    responsible_person_id: int | None
+    direction: str
+    measures: list[str]
+    task_type: TaskType
+    time_limit: dt.date | None
+    status: TaskStatus
+    progress: int
+    is_overdue: bool
+    light: str = Field("", description="red (overdue), yellow (due within 7 days), green")
+    returned_count: int
+    submitted_on: dt.date | None
+    closed_on: dt.date | None
+    upper_task_id: int | None
+    special_id: int | None
+
+    @staticmethod
+    def resolve_light(obj: RectificationTask) -> str:
+        return selectors.light(obj)
+
+
+class EvidenceOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+
+
+class UpdateOut(Schema):
+    id: int
+    date: dt.date
+    text: str
+    percent: int | None
+    files: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_files(obj: ProgressUpdate) -> Any:
+        return obj.files.all()
+
+
+class TaskDetailOut(TaskOut):
+    problem_ids: list[int]
+    co_unit_ids: list[int]
+    stage_objectives: list[ObjectiveOut]
+
+    @staticmethod
+    def resolve_problem_ids(obj: RectificationTask) -> list[int]:
+        return [p.pk for p in obj.problems.all()]
+
+    @staticmethod
+    def resolve_co_unit_ids(obj: RectificationTask) -> list[int]:
+        return [u.pk for u in obj.co_units.all()]
+
+    @staticmethod
+    def resolve_stage_objectives(obj: RectificationTask) -> Any:
+        return obj.stage_objectives.all()
+
+
+class TaskIn(Schema):
+    responsible_unit_id: int
+    title: str = Field(min_length=1, max_length=200)
+    problem_ids: list[int] = Field(default_factory=list)
+    co_unit_ids: list[int] = Field(default_factory=list)
+    responsible_leader_id: int | None = None
+    responsible_person_id: int | None = None
+    direction: str = ""
+    measures: list[str] = Field(default_factory=list)
+    task_type: TaskType = TaskType.TIME_LIMITED
+    time_limit: dt.date | None = None
+    note: str = ""
+    code: str = Field("", max_length=40)
+
+
+class TaskPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    direction: str | None = None
+    measures: list[str] | None = None
+    task_type: TaskType | None = None
+    time_limit: dt.date | None = None
+    responsible_leader_id: int | None = None
+    responsible_person_id: int | None = None
+    note: str | None = None
+
+
+class TaskFilterIn(FilterSchema):
+    unit: int | None = Field(None, description="tasks of this unit's subtree")
+    status: TaskStatus | None = None
+    task_type: TaskType | None = None
+    overdue: bool = False
+    due_soon: bool = False
+    source: ProblemSource | None = None
+    category: ProblemCategory | None = None
+    batch: int | None = None
+    special: int | None = None
+    q: str = ""
+
+
+class TransitionIn(Schema):
+    action: str = Field(description="start, submit, long_term, accept, return, reopen")
+    reason: str = Field("", max_length=2000)
+
+
+class ObjectiveIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    due_on: dt.date
+
+
+class TickIn(Schema):
+    done: bool
+    evidence: str = Field("", max_length=2000)
+    done_on: dt.date | None = None
+
+
+class UpdateIn(Schema):
+    text: str = Field(min_length=1)
+    date: dt.date | None = None
+    percent: int | None = Field(None, ge=0, le=100)
+
+
+class CountOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class UnitFiguresOut(Schema):
+    unit_id: int
+    problems: int
+    by_source: list[CountOut]
+    by_category: list[CountOut]
+    tasks: int
+    by_status: list[CountOut]
+    closed: int
+    on_time: int
+    on_time_percent: int | None
+    overdue: int
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _member(request: HttpRequest, pk: int | None) -> Member | None:
+    return None if pk is None else org_selectors.member_get(request.user, pk)
+
+
+def _detail(request: HttpRequest, pk: int) -> RectificationTask:
+    return selectors.task_detail(request.user, pk)
+
+
+# --- Tasks ----------------------------------------------------------------------------------
+
+
+@router.get("/tasks", response=list[TaskOut])
+@paginate(LimitOffsetPagination)
+def tasks_list(request: HttpRequest, filters: Query[TaskFilterIn]) -> Any:
+    unit = org_selectors.unit_get(request.user, filters.unit) if filters.unit else None
+    f = selectors.TaskFilters(
+        unit=unit,
+        status=filters.status or "",
+        task_type=filters.task_type or "",
+        overdue=filters.overdue,
+        due_soon=filters.due_soon,
+        source=filters.source or "",
+        category=filters.category or "",
+        batch=filters.batch,
+        special=filters.special,
+        q=filters.q,
+    )
+    return selectors.tasks_filtered(request.user, f).order_by("time_limit", "pk")
+
+
+@router.get("/tasks/{task_id}", response=TaskDetailOut)
+def tasks_detail(request: HttpRequest, task_id: int) -> RectificationTask:
+    return _detail(request, task_id)
+
+
+@router.post("/tasks", response={201: TaskDetailOut})
+def tasks_create(request: HttpRequest, payload: TaskIn) -> Status[RectificationTask]:
+    unit = org_selectors.unit_get(request.user, payload.responsible_unit_id, action=Action.MANAGE)
+    problems = [problem_selectors.problem_get(request.user, pk) for pk in payload.problem_ids]
+    campaign = (
+        problems[0].campaign
+        if problems
+        else problem_selectors.campaigns_for_unit(request.user, unit).first()
+    )
+    if campaign is None:
+        raise ValidationError({"responsible_unit_id": "No campaign covers this unit."})
+    co_units = [org_selectors.unit_get(request.user, pk) for pk in payload.co_unit_ids]
+    task = services.task_create(
+        actor=request.user,
+        campaign=campaign,
+        responsible_unit=unit,
+        title=payload.title,
+        problems=problems,
+        co_units=co_units,
+        responsible_leader=_member(request, payload.responsible_leader_id),
+        responsible_person=_member(request, payload.responsible_person_id),
+        direction=payload.direction,
+        measures=payload.measures,
+        task_type=payload.task_type,
+        time_limit=payload.time_limit,
+        note=payload.note,
+        code=payload.code,
+    )
+    return Status(201, _detail(request, task.pk))
+
+
+@router.patch("/tasks/{task_id}", response=TaskDetailOut)
+def tasks_update(request: HttpRequest, task_id: int, payload: TaskPatch) -> RectificationTask:
+    task = selectors.task_get(request.user, task_id, action=Action.MANAGE)
+    changes = payload.dict(exclude_unset=True)
+    for key in ("responsible_leader", "responsible_person"):
+        if f"{key}_id" in changes:
+            changes[key] = _member(request, changes.pop(f"{key}_id"))
+    services.task_update(actor=request.user, task=task, **changes)
+    return _detail(request, task_id)
+
+
+@router.post("/tasks/{task_id}/transition", response=TaskDetailOut)
+def tasks_transition(
+    request: HttpRequest, task_id: int, payload: TransitionIn
+) -> RectificationTask:
+    task = selectors.task_get(request.user, task_id)
+    services.task_transition(
+        actor=request.user, task=task, action=payload.action, reason=payload.reason
+    )
+    return _detail(request, task_id)
+
+
+@router.post("/tasks/{task_id}/objectives", response={201: ObjectiveOut})
+def objectives_create(
+    request: HttpRequest, task_id: int, payload: ObjectiveIn
+) -> Status[StageObjective]:
+    task = selectors.task_get(request.user, task_id, action=Action.MANAGE)
+    objective = services.stage_objective_add(
+        actor=request.user, task=task, title=payload.title, due_on=payload.due_on
+    )
+    return Status(201, objective)
+
+
+@router.post("/objectives/{objective_id}/tick", response=ObjectiveOut)
+def objectives_tick(request: HttpRequest, objective_id: int, payload: TickIn) -> StageObjective:
+    objective = selectors.objective_get(request.user, objective_id)
+    if not services.may_work(request.user, objective.task):
+        raise PermissionDenied
+    return services.stage_objective_tick(
+        actor=request.user,
+        objective=objective,
+        done=payload.done,
+        evidence=payload.evidence,
+        done_on=payload.done_on,
+    )
+
+
+@router.get("/tasks/{task_id}/updates", response=list[UpdateOut])
+@paginate(LimitOffsetPagination)
+def updates_list(request: HttpRequest, task_id: int) -> Any:
+    task = selectors.task_get(request.user, task_id)
+    return task.updates.prefetch_related("files").order_by("-date", "-id")
+
+
+@router.post("/tasks/{task_id}/updates", response={201: UpdateOut})
+def updates_create(request: HttpRequest, task_id: int, payload: UpdateIn) -> Status[ProgressUpdate]:
+    task = selectors.task_get(request.user, task_id, action=Action.MANAGE)
+    update = services.progress_update_add(
+        actor=request.user,
+        task=task,
+        text=payload.text,
+        date=payload.date,
+        percent=payload.percent,
+    )
+    return Status(201, update)
+
+
+# --- Units ----------------------------------------------------------------------------------
+
+
+@router.get("/units/{unit_id}", response=UnitFiguresOut)
+def unit_figures(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+    unit: Unit = org_selectors.unit_get(request.user, unit_id)
+    f = selectors.unit_figures(unit)
+
+    def counts(rows: list[tuple[str, Any, int]]) -> list[dict[str, Any]]:
+        return [{"key": k, "label": str(label), "count": n} for k, label, n in rows]
+
+    return {
+        "unit_id": unit.pk,
+        "problems": f.problems,
+        "by_source": counts(f.by_source),
+        "by_category": counts(f.by_category),
+        "tasks": f.tasks,
+        "by_status": counts(f.by_status),
+        "closed": f.closed,
+        "on_time": f.on_time,
+        "on_time_percent": f.on_time_pct,
+        "overdue": f.overdue,
+    }

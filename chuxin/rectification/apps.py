@@ -6,3 +6,18 @@ class RectificationConfig(AppConfig):
     name = "chuxin.rectification"
     label = "rectification"
     verbose_name = _("Rectification")
+
+    def ready(self) -> None:
+        from chuxin.core import rollups
+
+        from . import counters, receivers  # noqa: F401 - connects the receivers
+        from .models import UnitRectificationRollup
+
+        rollups.register(
+            rollups.Rollup(
+                name=counters.ROLLUP_NAME,
+                model=UnitRectificationRollup,
+                metrics=counters.METRICS,
+                own_values=counters.own_values,
+            )
+        )

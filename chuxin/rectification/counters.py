@@ -1,0 +1,164 @@
+"""The maintained rectification counters of every unit and its subtree.
+
+Problems count at their unit (by source and category; merged ones no more); tasks at their
+responsible unit (by status, closed on time, overdue). Services apply deltas on every write.
+"Overdue" also changes with the date alone: :func:`overdue_refresh` (daily, in the reminder
+sweep, and from ``chuxin rectification_daily``) flips ``is_overdue`` set-based and applies the
+differences per unit, so the counters are exact again each morning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from chuxin.core import rollups
+from chuxin.organization.models import Unit
+from chuxin.problems.models import Problem, ProblemCategory, ProblemSource, ProblemStatus
+from chuxin.problems.signals import ProblemState
+
+from .models import OPEN_STATUSES, RectificationTask, TaskStatus
+
+ROLLUP_NAME = "rectification"
+
+PROBLEM_METRICS = (
+    "problems",
+    *(f"p_{s}" for s in ProblemSource.values),
+    *(f"c_{c}" for c in ProblemCategory.values),
+)
+TASK_METRICS = (
+    "tasks",
+    *(f"t_{s}" for s in TaskStatus.values),
+    "on_time",
+    "overdue",
+)
+METRICS = (*PROBLEM_METRICS, *TASK_METRICS)
+
+# Past this many units with a change, one set-based rewrite beats per-unit path updates.
+BULK_UNITS = 2000
+
+
+def rollup() -> rollups.Rollup:
+    return rollups.get(ROLLUP_NAME)
+
+
+def problem_values(state: ProblemState | None) -> dict[str, int]:
+    if state is None or not state.counted:
+        return {}
+    return {"problems": 1, f"p_{state.source}": 1, f"c_{state.category}": 1}
+
+
+def problem_state(problem: Problem) -> ProblemState:
+    return ProblemState(
+        unit_id=problem.unit_id,
+        source=problem.source,
+        category=problem.category,
+        counted=problem.status != ProblemStatus.MERGED,
+    )
+
+
+def task_values(task: RectificationTask | None) -> dict[str, int]:
+    if task is None:
+        return {}
+    return {
+        "tasks": 1,
+        f"t_{task.status}": 1,
+        "on_time": int(task.closed_on_time),
+        "overdue": int(task.is_overdue),
+    }
+
+
+def _apply(unit_id: int, deltas: Mapping[str, int]) -> None:
+    deltas = {k: v for k, v in deltas.items() if v}
+    if deltas:
+        rollups.apply(rollup(), Unit.objects.only("pk", "path").get(pk=unit_id), deltas)
+
+
+def apply_change(
+    before: tuple[int, Mapping[str, int]] | None, after: tuple[int, Mapping[str, int]] | None
+) -> None:
+    """Move a row's contribution from (unit, values) before to (unit, values) after."""
+    if before and after and before[0] == after[0]:
+        keys = set(before[1]) | set(after[1])
+        _apply(after[0], {k: after[1].get(k, 0) - before[1].get(k, 0) for k in keys})
+        return
+    if before:
+        _apply(before[0], {k: -v for k, v in before[1].items()})
+    if after:
+        _apply(after[0], after[1])
+
+
+def is_overdue(task: RectificationTask, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return task.is_open and task.time_limit is not None and task.time_limit < today
+
+
+def own_values() -> dict[int, dict[str, int]]:
+    """Every unit's own values, from the raw rows (for refresh and check)."""
+    own: dict[int, dict[str, int]] = defaultdict(dict)
+    problems = (
+        Problem.objects.exclude(status=ProblemStatus.MERGED)
+        .order_by()
+        .values_list("unit_id", "source", "category")
+        .annotate(n=Count("id"))
+    )
+    for unit_id, source, category, n in problems:
+        row = own[unit_id]
+        row["problems"] = row.get("problems", 0) + n
+        row[f"p_{source}"] = row.get(f"p_{source}", 0) + n
+        row[f"c_{category}"] = row.get(f"c_{category}", 0) + n
+    on_time = Q(status=TaskStatus.VERIFIED, returned_count=0) & (
+        Q(time_limit__isnull=True)
+        | Q(submitted_on__isnull=True)
+        | Q(submitted_on__lte=F("time_limit"))
+    )
+    tasks = (
+        RectificationTask.objects.order_by()
+        .values_list("responsible_unit_id", "status")
+        .annotate(
+            n=Count("id"),
+            on_time=Count("id", filter=on_time),
+            overdue=Count("id", filter=Q(is_overdue=True)),
+        )
+    )
+    for unit_id, status, n, n_on_time, n_overdue in tasks:
+        row = own[unit_id]
+        row["tasks"] = row.get("tasks", 0) + n
+        row[f"t_{status}"] = row.get(f"t_{status}", 0) + n
+        row["on_time"] = row.get("on_time", 0) + n_on_time
+        row["overdue"] = row.get("overdue", 0) + n_overdue
+    return dict(own)
+
+
+def overdue_refresh(today: dt.date | None = None) -> int:
+    """Flip ``is_overdue`` where the date alone changed it; apply the per-unit differences.
+    Returns how many tasks changed. Idempotent: a second run the same day changes nothing."""
+    today = today or timezone.localdate()
+    should = Q(status__in=OPEN_STATUSES, time_limit__lt=today)
+    becoming = RectificationTask.objects.filter(should, is_overdue=False)
+    ceasing = RectificationTask.objects.filter(~should, is_overdue=True)
+    changed = 0
+    refresh_needed = False
+    for qs, value in ((becoming, True), (ceasing, False)):
+        per_unit = dict(
+            qs.order_by()
+            .values_list("responsible_unit_id")
+            .annotate(n=Count("id"))
+            .values_list("responsible_unit_id", "n")
+        )
+        if not per_unit:
+            continue
+        changed += qs.update(is_overdue=value)
+        if len(per_unit) > BULK_UNITS:
+            refresh_needed = True
+            continue
+        sign = 1 if value else -1
+        for unit_id, n in per_unit.items():
+            _apply(unit_id, {"overdue": sign * n})
+    if refresh_needed:
+        rollups.refresh(rollup())
+    return changed

@@ -1,0 +1,213 @@
+"""Reads of rectification, always through the user's scope; unit figures come from the
+maintained counters, never from adding up tasks on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from chuxin.core.scoping import Action, scoped
+from chuxin.organization.models import Unit
+from chuxin.problems.models import ProblemCategory, ProblemSource
+
+from . import services
+from .models import (
+    OPEN_STATUSES,
+    Evidence,
+    ProgressUpdate,
+    RectificationTask,
+    StageObjective,
+    TaskStatus,
+    UnitRectificationRollup,
+)
+
+DUE_SOON_DAYS = 7
+
+
+def tasks_visible(user: Any) -> QuerySet[RectificationTask]:
+    """Tasks whose responsible unit the user can see, or where they are the person in charge."""
+    qs = RectificationTask.objects.select_related(
+        "responsible_unit", "responsible_leader", "responsible_person", "campaign"
+    )
+    visible = scoped(qs, user, unit_field="responsible_unit")
+    if getattr(user, "is_authenticated", False) and not user.is_superuser:
+        mine = Q(responsible_person__user=user) | Q(responsible_leader__user=user)
+        return qs.filter(Q(pk__in=visible.values("pk")) | mine)
+    return visible
+
+
+def task_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> RectificationTask:
+    """One task in sight (404 otherwise); with ``MANAGE``, 403 unless the user may work on it."""
+    from django.core.exceptions import PermissionDenied
+
+    task = get_object_or_404(tasks_visible(user), pk=pk)
+    if action == Action.MANAGE and not services.may_work(user, task):
+        raise PermissionDenied
+    return task
+
+
+def task_detail(user: Any, pk: int) -> RectificationTask:
+    return get_object_or_404(
+        tasks_visible(user).prefetch_related(
+            "problems__unit",
+            "co_units",
+            Prefetch("stage_objectives", queryset=StageObjective.objects.order_by("order", "id")),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.select_related("created_by").prefetch_related(
+                    "files"
+                ),
+            ),
+            "events__by",
+        ),
+        pk=pk,
+    )
+
+
+def objective_get(user: Any, pk: int) -> StageObjective:
+    objective = get_object_or_404(StageObjective.objects.select_related("task"), pk=pk)
+    objective.task = task_get(user, objective.task_id)
+    return objective
+
+
+def evidence_get(user: Any, pk: int) -> Evidence:
+    """An evidence file of a task the user can see (404 otherwise)."""
+    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=pk)
+    task_get(user, evidence.update.task_id)
+    return evidence
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    unit: Unit | None = None
+    status: str = ""
+    task_type: str = ""
+    overdue: bool = False
+    due_soon: bool = False
+    q: str = ""
+    source: str = ""
+    category: str = ""
+    batch: int | None = None
+    special: int | None = None
+
+
+def tasks_filtered(user: Any, f: TaskFilters) -> QuerySet[RectificationTask]:
+    qs = tasks_visible(user)
+    if f.unit is not None:
+        qs = qs.filter(responsible_unit__path__startswith=f.unit.path)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.task_type:
+        qs = qs.filter(task_type=f.task_type)
+    if f.overdue:
+        qs = qs.filter(is_overdue=True)
+    if f.due_soon:
+        today = timezone.localdate()
+        qs = qs.filter(
+            status__in=OPEN_STATUSES,
+            time_limit__gte=today,
+            time_limit__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+    if f.source:
+        qs = qs.filter(problems__source=f.source).distinct()
+    if f.category:
+        qs = qs.filter(problems__category=f.category).distinct()
+    if f.batch:
+        qs = qs.filter(batch_q(f.batch, "responsible_unit"))
+    if f.special:
+        qs = qs.filter(special_id=f.special)
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(code__iexact=f.q))
+    return qs
+
+
+def batch_q(batch_id: int, unit_field: str) -> Q:
+    """Rows whose unit lies in a subtree of one of the batch's units."""
+    from chuxin.organization.models import BatchParticipation
+
+    paths = BatchParticipation.objects.filter(batch_id=batch_id).values_list(
+        "unit__path", flat=True
+    )
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{unit_field}__path__startswith": path})
+    return q
+
+
+def light(task: RectificationTask, today: dt.date | None = None) -> str:
+    """red (overdue), yellow (due within 7 days) or green (on track / closed)."""
+    today = today or timezone.localdate()
+    if task.status not in OPEN_STATUSES or task.time_limit is None:
+        return "green"
+    if task.time_limit < today:
+        return "red"
+    if task.time_limit <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "yellow"
+    return "green"
+
+
+def objective_light(objective: StageObjective, today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if objective.done_on is not None:
+        return "green"
+    if objective.due_on < today:
+        return "red"
+    if objective.due_on <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "yellow"
+    return "green"
+
+
+# --- Unit figures (from the maintained counters) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    problems: int
+    by_source: list[tuple[str, Any, int]]
+    by_category: list[tuple[str, Any, int]]
+    tasks: int
+    by_status: list[tuple[str, Any, int]]
+    closed: int
+    on_time: int
+    on_time_pct: int | None
+    overdue: int
+
+
+def unit_figures(unit: Unit) -> UnitFigures:
+    """The subtree totals of the unit: one row read."""
+    row = UnitRectificationRollup.objects.filter(pk=unit.pk).first() or UnitRectificationRollup(
+        unit=unit
+    )
+
+    def v(name: str) -> int:
+        return int(getattr(row, f"subtree_{name}"))
+
+    closed = v("t_verified")
+    return UnitFigures(
+        problems=v("problems"),
+        by_source=[(s.value, s.label, v(f"p_{s.value}")) for s in ProblemSource],
+        by_category=[(c.value, c.label, v(f"c_{c.value}")) for c in ProblemCategory],
+        tasks=v("tasks"),
+        by_status=[(s.value, s.label, v(f"t_{s.value}")) for s in TaskStatus],
+        closed=closed,
+        on_time=v("on_time"),
+        on_time_pct=v("on_time") * 100 // closed if closed else None,
+        overdue=v("overdue"),
+    )
+
+
+def children_figures(user: Any, unit: Unit) -> list[tuple[Unit, UnitRectificationRollup]]:
+    """The unit's visible children with their rows (for the drill-down)."""
+    children = scoped(
+        Unit.objects.filter(parent=unit, archived_at__isnull=True), user, unit_field=""
+    )
+    rows = {r.pk: r for r in UnitRectificationRollup.objects.filter(unit__in=children.values("pk"))}
+    return [
+        (child, rows.get(child.pk) or UnitRectificationRollup(unit=child))
+        for child in children.order_by("order", "name")[:200]
+    ]

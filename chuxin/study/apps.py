@@ -10,7 +10,7 @@ class StudyConfig(AppConfig):
     def ready(self) -> None:
         from chuxin.core import rollups
 
-        from . import progress, receivers  # noqa: F401 - connects the receivers
+        from . import checks, progress, receivers  # noqa: F401 - connects the receivers
         from .models import UnitStudyRollup
 
         rollups.register(
@@ -24,7 +24,7 @@ class StudyConfig(AppConfig):
         rollups.register_check(
             rollups.CounterCheck(
                 name="study progress",
-                drifts=progress.progress_drifts,
+                drifts=checks.progress_drifts,
                 fix=progress.refresh_all,
             )
         )

@@ -498,9 +498,13 @@ def _save_states(states: Sequence[State]) -> None:
     )
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+SQL_FROM = 1000  # members: from this many on, PostgreSQL computes progress in one statement
+SQL_CHUNK = 50_000
+
+
+def _chunks(ids: Iterable[int], size: int | None = None) -> Iterator[list[int]]:
     ordered = sorted(set(ids))
-    size = in_size()
+    size = size or in_size()
     for start in range(0, len(ordered), size):
         yield ordered[start : start + size]
 
@@ -512,9 +516,17 @@ def recompute_members(member_ids: Iterable[int], rules: Sequence[ItemRule] | Non
     rules = rules_in_force() if rules is None else rules
     changed = 0
     deltas = Deltas()
-    for chunk in _chunks(member_ids):
-        new = compute_states(rules, ids=chunk)
-        old = stored_states(chunk)
+    ids = sorted(set(member_ids))
+    in_sql = connection.vendor == "postgresql" and len(ids) >= SQL_FROM
+    for chunk in _chunks(ids, SQL_CHUNK if in_sql else None):
+        if in_sql:
+            from .progress_sql import compute_states_sql, stored_states_sql
+
+            new = compute_states_sql(rules, chunk)
+            old = stored_states_sql(chunk)
+        else:
+            new = compute_states(rules, ids=chunk)
+            old = stored_states(chunk)
         pairs = [(old.get(mid), state) for mid, state in new.items() if old.get(mid) != state]
         _save_states([state for _old, state in pairs])
         for old_state, new_state in pairs:
@@ -756,54 +768,3 @@ def refresh_all() -> None:
         rollups.refresh(rollups.get(ROLLUP_NAME))
         refresh_item_units()
         refresh_last_sessions()
-
-
-def progress_drifts(limit: int = 50) -> list[str]:
-    """Every member whose stored progress differs from a recomputation, and any per-item or
-    last-session counter that differs from what the progress rows and sessions say."""
-    rules = rules_in_force()
-    lines: list[str] = []
-    count = 0
-    for lo, hi in all_member_ranges():
-        states = compute_states(rules, pk_range=(lo, hi))
-        names = list(State.field_names())
-        stored = {
-            row[0]: dict(zip(names, row[1:], strict=True))
-            for row in MemberStudyProgress.objects.filter(
-                member_id__gt=lo, member_id__lte=hi
-            ).values_list("member_id", *names)
-        }
-        for member_id, state in states.items():
-            want = state.fields()
-            have = stored.get(member_id)
-            if have != want:
-                count += 1
-                if len(lines) < limit:
-                    lines.append(f"member {member_id}: stored {have}, expected {want}")
-    orphans = MemberStudyProgress.objects.exclude(member__in=Member.objects.all()).count()
-    if orphans:
-        count += orphans
-        lines.append(f"{orphans} progress row(s) without a member")
-    item_ids = list(StudyItem.objects.values_list("pk", flat=True))
-    expected = expected_item_rows(item_ids)
-    stored_items = {
-        (row[0], row[1]): list(row[2:])
-        for row in UnitItemProgress.objects.values_list(
-            "unit_id", "item_id", "required", "done", "subtree_required", "subtree_done"
-        ).iterator(chunk_size=10000)
-    }
-    for key in set(expected) | set(stored_items):
-        want_row = expected.get(key, [0, 0, 0, 0])
-        have_row = stored_items.get(key, [0, 0, 0, 0])
-        if want_row != have_row:
-            count += 1
-            if len(lines) < limit:
-                lines.append(f"unit {key[0]} item {key[1]}: stored {have_row}, expected {want_row}")
-    want_last = expected_last_sessions()
-    have_last = dict(UnitLastSession.objects.values_list("unit_id", "last_session_on"))
-    if want_last != have_last:
-        count += 1
-        lines.append("last session dates differ from the sessions")
-    if count > len(lines):
-        lines.append(f"... {count} drifted value(s) in all")
-    return lines

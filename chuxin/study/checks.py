@@ -1,0 +1,67 @@
+"""``chuxin check_counters`` for study: every member's progress, every per-item counter and
+every last-session date recomputed from the raw rows and compared with what is stored."""
+
+from __future__ import annotations
+
+from chuxin.organization.models import Member
+
+from .models import MemberStudyProgress, StudyItem, UnitItemProgress, UnitLastSession
+from .progress import (
+    State,
+    all_member_ranges,
+    compute_states,
+    expected_item_rows,
+    expected_last_sessions,
+    rules_in_force,
+)
+
+
+def progress_drifts(limit: int = 50) -> list[str]:
+    """Every member whose stored progress differs from a recomputation, and any per-item or
+    last-session counter that differs from what the progress rows and sessions say."""
+    rules = rules_in_force()
+    lines: list[str] = []
+    count = 0
+    for lo, hi in all_member_ranges():
+        states = compute_states(rules, pk_range=(lo, hi))
+        names = list(State.field_names())
+        stored = {
+            row[0]: dict(zip(names, row[1:], strict=True))
+            for row in MemberStudyProgress.objects.filter(
+                member_id__gt=lo, member_id__lte=hi
+            ).values_list("member_id", *names)
+        }
+        for member_id, state in states.items():
+            want = state.fields()
+            have = stored.get(member_id)
+            if have != want:
+                count += 1
+                if len(lines) < limit:
+                    lines.append(f"member {member_id}: stored {have}, expected {want}")
+    orphans = MemberStudyProgress.objects.exclude(member__in=Member.objects.all()).count()
+    if orphans:
+        count += orphans
+        lines.append(f"{orphans} progress row(s) without a member")
+    item_ids = list(StudyItem.objects.values_list("pk", flat=True))
+    expected = expected_item_rows(item_ids)
+    stored_items = {
+        (row[0], row[1]): list(row[2:])
+        for row in UnitItemProgress.objects.values_list(
+            "unit_id", "item_id", "required", "done", "subtree_required", "subtree_done"
+        ).iterator(chunk_size=10000)
+    }
+    for key in set(expected) | set(stored_items):
+        want_row = expected.get(key, [0, 0, 0, 0])
+        have_row = stored_items.get(key, [0, 0, 0, 0])
+        if want_row != have_row:
+            count += 1
+            if len(lines) < limit:
+                lines.append(f"unit {key[0]} item {key[1]}: stored {have_row}, expected {want_row}")
+    want_last = expected_last_sessions()
+    have_last = dict(UnitLastSession.objects.values_list("unit_id", "last_session_on"))
+    if want_last != have_last:
+        count += 1
+        lines.append("last session dates differ from the sessions")
+    if count > len(lines):
+        lines.append(f"... {count} drifted value(s) in all")
+    return lines

@@ -1,0 +1,136 @@
+"""The member arithmetic of ``study.progress`` as one SQL statement, for PostgreSQL and many
+members at once (imports, bulk API writes): the same states, without a round trip per chunk
+of 5,000 members nor Python loops over their records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from chuxin.organization.models import Member, Unit
+
+from .models import MemberStudyProgress, SessionAttendance, StudyItem, StudyRecord, StudySession
+from .progress import ItemRule, State, text_ids
+
+_SQL = """
+WITH rules(item_id, level, prefix, times, hours) AS (
+    SELECT * FROM unnest(%(r_item)s::bigint[], %(r_level)s::text[], %(r_prefix)s::text[],
+                         %(r_times)s::int[], %(r_hours)s::numeric[])
+),
+m AS (
+    SELECT mem.id AS member_id, mem.unit_id, u.path, mem.cadre_level AS level,
+           mem.status = 'active' AS active
+    FROM {member} mem JOIN {unit} u ON u.id = mem.unit_id
+    WHERE mem.id = ANY(%(ids)s)
+),
+rec AS (
+    SELECT r.member_id, r.item_id, count(*) AS n, coalesce(sum(r.hours), 0) AS h,
+           count(*) FILTER (WHERE r.is_makeup) AS mk
+    FROM {record} r JOIN {item} i ON i.id = r.item_id
+    WHERE r.member_id = ANY(%(ids)s) AND r.archived_at IS NULL AND i.archived_at IS NULL
+    GROUP BY r.member_id, r.item_id
+),
+ab AS (
+    SELECT a.member_id, s.item_id, count(*) AS n
+    FROM {attendance} a JOIN {session} s ON s.id = a.session_id JOIN {item} i ON i.id = s.item_id
+    WHERE a.member_id = ANY(%(ids)s) AND NOT a.present AND s.archived_at IS NULL
+          AND i.archived_at IS NULL
+    GROUP BY a.member_id, s.item_id
+),
+req AS (
+    SELECT DISTINCT m.member_id, r.item_id, r.times, r.hours
+    FROM m JOIN rules r ON r.level = m.level AND starts_with(m.path, r.prefix)
+    WHERE m.active
+),
+per AS (
+    SELECT req.member_id, req.item_id,
+           greatest(coalesce(ab.n, 0) - coalesce(rec.mk, 0), 0) AS owe,
+           (coalesce(rec.n, 0) >= req.times
+            AND (req.hours IS NULL OR coalesce(rec.h, 0) >= req.hours)
+            AND coalesce(ab.n, 0) <= coalesce(rec.mk, 0)) AS done
+    FROM req LEFT JOIN rec USING (member_id, item_id) LEFT JOIN ab USING (member_id, item_id)
+),
+agg AS (
+    SELECT member_id,
+           string_agg(item_id::text, ',' ORDER BY item_id) AS required,
+           string_agg(item_id::text, ',' ORDER BY item_id) FILTER (WHERE NOT done) AS owed,
+           string_agg(item_id::text, ',' ORDER BY item_id) FILTER (WHERE owe > 0) AS makeup,
+           sum(owe) AS makeup_owed
+    FROM per GROUP BY member_id
+),
+cnt AS (SELECT member_id, sum(n) AS records FROM rec GROUP BY member_id)
+SELECT m.member_id, m.unit_id, m.active, agg.required, agg.owed, agg.makeup,
+       coalesce(agg.makeup_owed, 0), coalesce(cnt.records, 0)
+FROM m LEFT JOIN agg USING (member_id) LEFT JOIN cnt USING (member_id)
+"""
+
+
+def _tables() -> dict[str, str]:
+    qn = connection.ops.quote_name
+    return {
+        "member": qn(Member._meta.db_table),
+        "unit": qn(Unit._meta.db_table),
+        "record": qn(StudyRecord._meta.db_table),
+        "item": qn(StudyItem._meta.db_table),
+        "attendance": qn(SessionAttendance._meta.db_table),
+        "session": qn(StudySession._meta.db_table),
+    }
+
+
+def _ids(text: str | None) -> tuple[int, ...]:
+    return tuple(int(i) for i in text.split(",")) if text else ()
+
+
+def compute_states_sql(rules: Sequence[ItemRule], ids: Sequence[int]) -> dict[int, State]:
+    """What :func:`study.progress.compute_states` gives for these members, in one statement."""
+    flat = [(r.id, level, prefix, r.times, r.hours) for r in rules for level in r.levels
+            for prefix in r.prefixes]  # fmt: skip
+    params: dict[str, Any] = {
+        "ids": list(ids),
+        "r_item": [f[0] for f in flat],
+        "r_level": [f[1] for f in flat],
+        "r_prefix": [f[2] for f in flat],
+        "r_times": [f[3] for f in flat],
+        "r_hours": [f[4] for f in flat],
+    }
+    states: dict[int, State] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL.format(**_tables()), params)
+        for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in cursor:
+            states[member_id] = State(
+                member_id=member_id,
+                unit_id=unit_id,
+                active=active,
+                required=_ids(req),
+                owed=_ids(owed),
+                makeup=_ids(makeup),
+                makeup_owed=int(makeup_owed),
+                records=int(records),
+            )
+    return states
+
+
+def stored_states_sql(ids: Sequence[int]) -> dict[int, State]:
+    """The stored progress of these members (one statement)."""
+    table = connection.ops.quote_name(MemberStudyProgress._meta.db_table)
+    out: dict[int, State] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT member_id, unit_id, active, required_list, owed_list, makeup_list, "
+            f"makeup_owed, records FROM {table} WHERE member_id = ANY(%s)",
+            [list(ids)],
+        )
+        for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in cursor:
+            out[member_id] = State(
+                member_id=member_id,
+                unit_id=unit_id,
+                active=active,
+                required=text_ids(req),
+                owed=text_ids(owed),
+                makeup=text_ids(makeup),
+                makeup_owed=makeup_owed,
+                records=records,
+            )
+    return out

@@ -9,10 +9,10 @@ from .models import MemberStudyProgress, StudyItem, UnitItemProgress, UnitLastSe
 from .progress import (
     State,
     all_member_ranges,
-    compute_states,
     expected_item_rows,
     expected_last_sessions,
     rules_in_force,
+    states_in_range,
 )
 
 
@@ -23,7 +23,7 @@ def progress_drifts(limit: int = 50) -> list[str]:
     lines: list[str] = []
     count = 0
     for lo, hi in all_member_ranges():
-        states = compute_states(rules, pk_range=(lo, hi))
+        states = states_in_range(rules, (lo, hi))
         names = list(State.field_names())
         stored = {
             row[0]: dict(zip(names, row[1:], strict=True))

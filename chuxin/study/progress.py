@@ -732,11 +732,21 @@ def refresh_last_sessions() -> None:
     )
 
 
-def all_member_ranges(size: int = CHUNK) -> Iterator[tuple[int, int]]:
+def all_member_ranges(size: int | None = None) -> Iterator[tuple[int, int]]:
     """Primary-key ranges ``(lo, hi]`` that walk every member."""
+    size = size or (SQL_CHUNK if connection.vendor == "postgresql" else CHUNK)
     hi = Member.objects.aggregate(hi=Max("pk"))["hi"] or 0
     for start in range(0, hi, size):
         yield (start, start + size)
+
+
+def states_in_range(rules: Sequence[ItemRule], pk_range: tuple[int, int]) -> dict[int, State]:
+    """Every member's state in a primary-key range (one statement on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        from .progress_sql import compute_states_sql
+
+        return compute_states_sql(rules, range(pk_range[0] + 1, pk_range[1] + 1))
+    return compute_states(rules, pk_range=pk_range)
 
 
 def _copy_states(rules: Sequence[ItemRule]) -> None:
@@ -752,7 +762,7 @@ def _copy_states(rules: Sequence[ItemRule]) -> None:
     # One COPY per chunk, its states computed before it starts: while a COPY runs it holds
     # the connection, so a query made from inside the row stream would wait for ever.
     for pk_range in all_member_ranges():
-        states = compute_states(rules, pk_range=pk_range)
+        states = states_in_range(rules, pk_range)
         copy_rows(MemberStudyProgress._meta.db_table, names, rows(states))
 
 
@@ -764,7 +774,7 @@ def refresh_all() -> None:
             _copy_states(rules)  # a fresh load: stream every row in
         else:
             for pk_range in all_member_ranges():
-                _save_states(list(compute_states(rules, pk_range=pk_range).values()))
+                _save_states(list(states_in_range(rules, pk_range).values()))
         rollups.refresh(rollups.get(ROLLUP_NAME))
         refresh_item_units()
         refresh_last_sessions()

@@ -4,7 +4,7 @@ of 5,000 members nor Python loops over their records."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -83,7 +83,7 @@ def _ids(text: str | None) -> tuple[int, ...]:
     return tuple(int(i) for i in text.split(",")) if text else ()
 
 
-def compute_states_sql(rules: Sequence[ItemRule], ids: Sequence[int]) -> dict[int, State]:
+def compute_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[int, State]:
     """What :func:`study.progress.compute_states` gives for these members, in one statement."""
     flat = [(r.id, level, prefix, r.times, r.hours) for r in rules for level in r.levels
             for prefix in r.prefixes]  # fmt: skip

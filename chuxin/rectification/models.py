@@ -323,3 +323,23 @@ class UnitRectificationRollup(models.Model):
 
     def __str__(self) -> str:
         return f"rectification rollup of {self.unit_id}"
+
+
+class UnitWebhook(TimeStampedModel):
+    """Where a unit's rectification reminders and escalations are also POSTed (JSON, signed
+    with HMAC-SHA256 of the body under ``secret``), e.g. for an intranet chat relay. A
+    notification goes to the webhook of the unit it concerns, or the nearest one above."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="rectification_hook"
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.url}"

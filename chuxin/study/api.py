@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -265,7 +266,7 @@ def items_create(request: HttpRequest, payload: ItemIn) -> Status[StudyItem]:
     if payload.batch_id is not None:
         batch = campaign.batches.filter(pk=payload.batch_id).first()
         if batch is None:
-            raise ValidationError({"batch_id": "This batch belongs to another campaign."})
+            raise ValidationError({"batch_id": _("This batch belongs to another campaign.")})
     item = services.study_item_create(
         actor=request.user,
         campaign=campaign,
@@ -326,7 +327,7 @@ def records_list(request: HttpRequest, filters: Query[RecordFilters]) -> Any:
         qs = qs.filter(member=member)
     else:
         if not filters.unit:
-            raise ValidationError({"unit": "Give a unit or a member."})
+            raise ValidationError({"unit": _("Give a unit or a member.")})
         unit = org_selectors.unit_get(request.user, filters.unit)
         qs = scoped(qs, request.user, unit_field="member__unit").filter(
             member__unit__path__startswith=unit.path

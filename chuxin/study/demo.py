@@ -2,11 +2,12 @@
 Fourth Plenary Session's spirit added mid-campaign), collective sessions with attendance, and
 individual records, at any scale (province: about 30 million records).
 
-The spread is realistic and deterministic (seeded by unit): most members covered, about one
-unit in ten lagging, about one in a hundred a dead end (no sessions, most members never
-recorded). Rows are streamed straight into the tables (``COPY`` on PostgreSQL) in three
-passes that regenerate the same decisions, so memory stays flat; the counters are then
-rebuilt set-based by the caller (``progress.refresh_all``).
+The spread is realistic and deterministic (seeded by unit): most members covered; about one
+county in eight lagging (half its units behind, a few dead ends); elsewhere about one unit in
+twelve lagging and one in a hundred a dead end (no sessions, most members never recorded).
+Rows are streamed straight into the tables (``COPY`` on PostgreSQL) in three passes that
+regenerate the same decisions, so memory stays flat; the counters are then rebuilt
+set-based by the caller (``progress.refresh_all``).
 """
 
 from __future__ import annotations
@@ -134,9 +135,16 @@ class UnitPlan:
     members: list[tuple[int, int]]  # (member id, level code)
 
 
-def _unit_kind(rng: random.Random) -> str:
+def _unit_kind(rng: random.Random, lagging_county: bool = False) -> str:
+    """One draw: most units normal; a lagging county has many lagging units and dead ends."""
     r = rng.random()
-    return "dead" if r < 0.012 else "lagging" if r < 0.11 else "normal"
+    dead, lagging = (0.04, 0.5) if lagging_county else (0.01, 0.08)
+    return "dead" if r < dead else "lagging" if r < dead + lagging else "normal"
+
+
+def _lagging_county(seed: int, county_path: str) -> bool:
+    """About one county (or organ at that depth) in eight lags behind."""
+    return random.Random(f"{seed}:{county_path}").random() < 0.125
 
 
 def _period(batch: int) -> tuple[dt.date, dt.date]:
@@ -191,10 +199,11 @@ def _plans(campaign: Campaign, seed: int) -> Callable[[], Iterator[UnitPlan]]:
                 end += 1
             path = paths[unit_id]
             rng = random.Random((seed << 32) ^ unit_id)
+            county = path[: 3 * Unit.steplen]
             yield UnitPlan(
                 unit_id=unit_id,
                 batch=1 if any(path.startswith(p) for p in first) else 2,
-                kind=_unit_kind(rng),
+                kind=_unit_kind(rng, _lagging_county(seed, county)),
                 members=[(pks[i], levels[i]) for i in range(start, end)],
             )
             start = end

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -142,9 +143,10 @@ def _unit_kind(rng: random.Random, lagging_county: bool = False) -> str:
     return "dead" if r < dead else "lagging" if r < dead + lagging else "normal"
 
 
-def _lagging_county(seed: int, county_path: str) -> bool:
-    """About one county (or organ at that depth) in eight lags behind."""
-    return random.Random(f"{seed}:{county_path}").random() < 0.125
+def _lagging_county(seed: int, code: str) -> bool:
+    """About one county (or organ at that depth) in eight lags behind, by its code, so the
+    same ones lag at every scale (和平区, the county demo's county, does not)."""
+    return zlib.crc32(f"{seed}:{code}".encode()) % 8 == 0
 
 
 def _period(batch: int) -> tuple[dt.date, dt.date]:
@@ -187,6 +189,7 @@ def _plans(campaign: Campaign, seed: int) -> Callable[[], Iterator[UnitPlan]]:
         ).values_list("unit__path", flat=True)
     ]
     paths = dict(Unit.objects.values_list("pk", "path"))
+    codes = {path: code for path, code in Unit.objects.values_list("path", "code")}
     pks, units, levels = _members_by_unit(campaign)
 
     def plans() -> Iterator[UnitPlan]:
@@ -203,7 +206,7 @@ def _plans(campaign: Campaign, seed: int) -> Callable[[], Iterator[UnitPlan]]:
             yield UnitPlan(
                 unit_id=unit_id,
                 batch=1 if any(path.startswith(p) for p in first) else 2,
-                kind=_unit_kind(rng, _lagging_county(seed, county)),
+                kind=_unit_kind(rng, _lagging_county(seed, codes.get(county, ""))),
                 members=[(pks[i], levels[i]) for i in range(start, end)],
             )
             start = end

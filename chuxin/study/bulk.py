@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,8 +20,9 @@ from . import progress
 from .models import StudyRecord
 
 
-@dataclass(frozen=True)
-class NewRecord:
+class NewRecord(NamedTuple):
+    """A record to write: who, which item, which day, how many hours."""
+
     member_id: int
     item_id: int
     date: dt.date

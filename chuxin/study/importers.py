@@ -32,6 +32,8 @@ from . import progress
 from .bulk import NewRecord, study_records_bulk_create
 from .models import RecordSource, StudyItem
 
+AMBIGUOUS = gettext_noop("Several items are called “%(value)s”; use the item's number.")
+TENTH, ZERO, MAX_HOURS = Decimal("0.1"), Decimal(0), Decimal("999.9")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
 
 
@@ -131,6 +133,15 @@ class StudyRecordImporter(Importer):
                 if limit is not None and text and len(text) <= limit:
                     values[name] = text
                     continue
+                if name == "hours" and text:
+                    try:
+                        hours = Decimal(text).quantize(TENTH)
+                    except (InvalidOperation, ValueError):
+                        pass
+                    else:
+                        if ZERO < hours <= MAX_HOURS:
+                            values[name] = hours
+                            continue
                 if name == "date" and len(text) == 10 and text[4] == "-" and text[7] == "-":
                     try:
                         values[name] = dt.date.fromisoformat(text)
@@ -178,94 +189,73 @@ class StudyRecordImporter(Importer):
                 RowError(row.number, column, message, value=row.raw.get(column, ""), params=params)
             )
 
+        item_of: dict[str, Any] = {}
+        required: dict[tuple[int, str, int], bool] = {}
+        missing = object()
         for row in rows:
+            values = row.values
             member = item = None
-            if row.has("member_number"):
-                member = members.get(row.values["member_number"])
+            number = values.get("member_number")
+            if number is not None:
+                member = members.get(number)
                 if member is None:
-                    err(
-                        row,
-                        "member_number",
-                        gettext_noop("No member has number %(value)s."),
-                        value=row.values["member_number"],
-                    )
+                    err(row, "member_number", gettext_noop("No member has number %(value)s."),
+                        value=number)  # fmt: skip
                 elif not allowed(member[1], member[2]):
-                    err(
-                        row,
-                        "member_number",
+                    err(row, "member_number",
                         gettext_noop("Member %(value)s is not in a unit you manage."),
-                        value=row.values["member_number"],
-                    )
+                        value=number)  # fmt: skip
                     member = None
                 elif member[4] != MemberStatus.ACTIVE:
-                    err(
-                        row,
-                        "member_number",
-                        gettext_noop("Member %(value)s is not active."),
-                        value=row.values["member_number"],
-                    )
+                    err(row, "member_number", gettext_noop("Member %(value)s is not active."),
+                        value=number)  # fmt: skip
                     member = None
-            if row.has("item"):
-                found = items.get(progress_key(row.values["item"]))
+            title = values.get("item")
+            if title is not None:
+                found = item_of.get(title, missing)
+                if found is missing:
+                    found = item_of[title] = items.get(progress_key(title))
                 if found is None:
-                    err(
-                        row,
-                        "item",
-                        gettext_noop("No study item in force is called “%(value)s”."),
-                        value=row.values["item"],
-                    )
+                    err(row, "item", gettext_noop("No study item in force is called “%(value)s”."),
+                        value=title)  # fmt: skip
                 elif found == "ambiguous":
-                    err(
-                        row,
-                        "item",
-                        gettext_noop(
-                            "Several items are called “%(value)s”; use the item's number."
-                        ),
-                        value=row.values["item"],
-                    )
+                    err(row, "item", AMBIGUOUS, value=title)
                 else:
                     item = found
             if member is not None and item is not None:
                 rule = item[0]
-                if not rule.required_of(member[3], member[2]):
-                    err(
-                        row,
-                        "item",
+                key3 = (member[1], member[3], rule.id)
+                ok = required.get(key3)
+                if ok is None:
+                    ok = required[key3] = rule.required_of(member[3], member[2])
+                if not ok:
+                    err(row, "item",
                         gettext_noop("“%(value)s” is not required of member %(member)s."),
-                        value=row.values["item"],
-                        member=row.values["member_number"],
-                    )
+                        value=title, member=number)  # fmt: skip
                     item = None
-            if row.has("date"):
-                day = row.values["date"]
+            day = values.get("date")
+            if day is not None:
                 if day > today:
-                    err(
-                        row,
-                        "date",
-                        gettext_noop("%(value)s is in the future."),
-                        value=day.isoformat(),
-                    )
+                    err(row, "date", gettext_noop("%(value)s is in the future."),
+                        value=day.isoformat())  # fmt: skip
+                    day = None
                 elif item is not None and day < item[1]:
-                    err(
-                        row,
-                        "date",
-                        gettext_noop("%(value)s is before the campaign started."),
-                        value=day.isoformat(),
-                    )
-            bad_hours = "hours" in row.raw and not row.has("hours")
-            if member is None or item is None or not row.has("date") or bad_hours:
+                    err(row, "date", gettext_noop("%(value)s is before the campaign started."),
+                        value=day.isoformat())  # fmt: skip
+                    day = None
+            if member is None or item is None or day is None:
                 continue
-            key = (member[0], item[0].id, row.values["date"])
-            if key in seen:
-                err(
-                    row,
-                    "date",
+            if "hours" in row.raw and "hours" not in values:
+                continue  # a bad hours cell, already reported
+            key = (member[0], item[0].id, day)
+            other = seen.get(key)
+            if other is not None:
+                err(row, "date",
                     gettext_noop("The same member, item and day are already on row %(other)d."),
-                    other=seen[key],
-                )
+                    other=other)  # fmt: skip
                 continue
             seen[key] = row.number
-            records.append(NewRecord(key[0], key[1], key[2], row.values.get("hours")))
+            records.append(NewRecord(key[0], key[1], day, values.get("hours")))
         self._records = records
         return errors
 

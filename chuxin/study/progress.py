@@ -477,6 +477,11 @@ def apply_changes(pairs: Iterable[tuple[State | None, State]]) -> None:
 def _save_states(states: Sequence[State]) -> None:
     if not states:
         return
+    if connection.vendor == "postgresql" and len(states) >= SQL_FROM:
+        from .progress_sql import save_states_sql
+
+        save_states_sql(states)
+        return
     fields = [
         "unit",
         "active",

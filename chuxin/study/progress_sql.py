@@ -134,3 +134,27 @@ def stored_states_sql(ids: Sequence[int]) -> dict[int, State]:
                 records=records,
             )
     return out
+
+
+def save_states_sql(states: Sequence[State]) -> None:
+    """Upsert many members' progress: ``COPY`` into a temporary table, then one statement."""
+    table = connection.ops.quote_name(MemberStudyProgress._meta.db_table)
+    names = ["member_id", *State.field_names()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS study_progress_load "
+            f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE study_progress_load")
+        with cursor.cursor.copy(
+            f"COPY study_progress_load ({', '.join(names)}) FROM STDIN"
+        ) as copy:
+            for state in states:
+                fields = state.fields()
+                copy.write_row((state.member_id, *(fields[n] for n in State.field_names())))
+        updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in State.field_names())
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) "
+            f"SELECT {', '.join(names)} FROM study_progress_load "
+            f"ON CONFLICT (member_id) DO UPDATE SET {updates}"
+        )

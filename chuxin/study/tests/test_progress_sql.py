@@ -51,3 +51,31 @@ def test_sql_states_equal_python_states(study_world: StudyWorld) -> None:
     assert len(rules) == StudyItem.objects.count()
     assert compute_states_sql(rules, ids) == progress.compute_states(rules, ids=ids)
     assert stored_states_sql(ids) == progress.stored_states(ids)
+
+
+def test_bulk_recompute_in_sql_keeps_counters_true(
+    study_world: StudyWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from chuxin.study.bulk import NewRecord, study_records_bulk_create
+    from chuxin.study.models import MemberStudyProgress
+
+    sw = study_world
+    units = [sw.branch_a, sw.branch_b, sw.county_a]
+    members = [
+        org.member_create(
+            actor=sw.root, unit=units[i % 3], member_number=f"S{i:04}", name=f"党员{i}",
+            gender="male", cadre_level="county" if i % 5 == 0 else "ordinary",
+        )
+        for i in range(60)
+    ]  # fmt: skip
+    monkeypatch.setattr(progress, "SQL_FROM", 5)  # the SQL path from 5 members on
+    day = timezone.localdate() - dt.timedelta(days=1)
+    rows = [NewRecord(m.pk, sw.reading.pk, day, None) for m in members[::2]]
+    rows += [NewRecord(m.pk, sw.lecture.pk, day, None) for m in members[::5]]
+    study_records_bulk_create(rows=rows, source="import")
+    call_command("check_counters", stdout=io.StringIO())
+    assert MemberStudyProgress.objects.filter(covered=True).count() == 24  # 30 - 6 cadres

@@ -757,6 +757,13 @@ def states_in_range(rules: Sequence[ItemRule], pk_range: tuple[int, int]) -> dic
 def _copy_states(rules: Sequence[ItemRule]) -> None:
     from .bulk import copy_rows
 
+    if connection.vendor == "postgresql":
+        from .progress_sql import insert_states_sql
+
+        for pk_range in all_member_ranges():
+            insert_states_sql(rules, range(pk_range[0] + 1, pk_range[1] + 1))
+        return
+
     names = ["member_id", *("unit_id" if n == "unit_id" else n for n in State.field_names())]
 
     def rows(states: dict[int, State]) -> Iterator[tuple[Any, ...]]:

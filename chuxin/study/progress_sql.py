@@ -53,7 +53,7 @@ per AS (
     FROM req LEFT JOIN rec USING (member_id, item_id) LEFT JOIN ab USING (member_id, item_id)
 ),
 agg AS (
-    SELECT member_id,
+    SELECT member_id, count(*) AS n_required, count(*) FILTER (WHERE done) AS n_done,
            string_agg(item_id::text, ',' ORDER BY item_id) AS required,
            string_agg(item_id::text, ',' ORDER BY item_id) FILTER (WHERE NOT done) AS owed,
            string_agg(item_id::text, ',' ORDER BY item_id) FILTER (WHERE owe > 0) AS makeup,
@@ -61,10 +61,21 @@ agg AS (
     FROM per GROUP BY member_id
 ),
 cnt AS (SELECT member_id, sum(n) AS records FROM rec GROUP BY member_id)
-SELECT m.member_id, m.unit_id, m.active, agg.required, agg.owed, agg.makeup,
-       coalesce(agg.makeup_owed, 0), coalesce(cnt.records, 0)
+{select}
 FROM m LEFT JOIN agg USING (member_id) LEFT JOIN cnt USING (member_id)
 """
+
+_AS_VALUES = """SELECT m.member_id, m.unit_id, m.active, agg.required, agg.owed, agg.makeup,
+       coalesce(agg.makeup_owed, 0), coalesce(cnt.records, 0)"""
+
+# The stored row, column for column (``,3,5,`` lists; ``,`` for none).
+_AS_ROW = """INSERT INTO {progress} (member_id, unit_id, active, required_items, done_items,
+    covered, makeup_owed, records, required_list, owed_list, makeup_list)
+SELECT m.member_id, m.unit_id, m.active, coalesce(agg.n_required, 0), coalesce(agg.n_done, 0),
+       m.active AND coalesce(agg.n_required, 0) > 0 AND agg.n_required = agg.n_done,
+       coalesce(agg.makeup_owed, 0), coalesce(cnt.records, 0),
+       ',' || coalesce(agg.required || ',', ''), ',' || coalesce(agg.owed || ',', ''),
+       ',' || coalesce(agg.makeup || ',', '')"""
 
 
 def _tables() -> dict[str, str]:
@@ -83,11 +94,10 @@ def _ids(text: str | None) -> tuple[int, ...]:
     return tuple(int(i) for i in text.split(",")) if text else ()
 
 
-def compute_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[int, State]:
-    """What :func:`study.progress.compute_states` gives for these members, in one statement."""
+def _params(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[str, Any]:
     flat = [(r.id, level, prefix, r.times, r.hours) for r in rules for level in r.levels
             for prefix in r.prefixes]  # fmt: skip
-    params: dict[str, Any] = {
+    return {
         "ids": list(ids),
         "r_item": [f[0] for f in flat],
         "r_level": [f[1] for f in flat],
@@ -95,9 +105,13 @@ def compute_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[in
         "r_times": [f[3] for f in flat],
         "r_hours": [f[4] for f in flat],
     }
+
+
+def compute_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[int, State]:
+    """What :func:`study.progress.compute_states` gives for these members, in one statement."""
     states: dict[int, State] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_SQL.format(**_tables()), params)
+        cursor.execute(_SQL.format(select=_AS_VALUES, **_tables()), _params(rules, ids))
         for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in cursor:
             states[member_id] = State(
                 member_id=member_id,
@@ -158,3 +172,16 @@ def save_states_sql(states: Sequence[State]) -> None:
             f"SELECT {', '.join(names)} FROM study_progress_load "
             f"ON CONFLICT (member_id) DO UPDATE SET {updates}"
         )
+
+
+def insert_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> int:
+    """Write these members' progress straight from the raw rows (into an empty table: the
+    first refresh after a bulk load). Returns the rows written."""
+    progress = connection.ops.quote_name(MemberStudyProgress._meta.db_table)
+    sql = _SQL.format(select="", **_tables())
+    insert = _AS_ROW.format(progress=progress)
+    # The INSERT goes before the CTE's final SELECT: WITH ... INSERT ... SELECT.
+    head, tail = sql.rsplit("FROM m LEFT JOIN agg", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head}{insert}\nFROM m LEFT JOIN agg{tail}", _params(rules, ids))
+        return cursor.rowcount

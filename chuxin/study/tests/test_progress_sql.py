@@ -79,3 +79,21 @@ def test_bulk_recompute_in_sql_keeps_counters_true(
     study_records_bulk_create(rows=rows, source="import")
     call_command("check_counters", stdout=io.StringIO())
     assert MemberStudyProgress.objects.filter(covered=True).count() == 24  # 30 - 6 cadres
+
+
+def test_first_refresh_writes_rows_in_sql(study_world: StudyWorld) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from chuxin.study.models import MemberStudyProgress
+
+    sw = study_world
+    services.study_checkin(
+        actor=sw.root, member=sw.member, item=sw.reading,
+        date=timezone.localdate() - dt.timedelta(days=1),
+    )  # fmt: skip
+    MemberStudyProgress.objects.all().delete()
+    progress.refresh_all()  # an empty table: rows go in by INSERT ... SELECT
+    call_command("check_counters", stdout=io.StringIO())
+    assert MemberStudyProgress.objects.get(member=sw.member).covered

@@ -343,3 +343,28 @@ class UnitWebhook(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit_id} → {self.url}"
+
+
+class SpecialReport(models.Model):
+    """A periodic report of a special rectification by its leading unit, with the figures of
+    the day it was written (kept as they were, since the live ones move on)."""
+
+    special = models.ForeignKey(
+        SpecialRectification, on_delete=models.CASCADE, related_name="reports"
+    )
+    period = models.CharField(_("period"), max_length=100)
+    date = models.DateField(_("date"))
+    text = models.TextField(_("report"))
+    figures: models.JSONField[dict[str, int]] = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("special rectification report")
+        verbose_name_plural = _("special rectification reports")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.special_id} · {self.period}"

@@ -274,6 +274,10 @@ def task_create(
     code = (code or "").strip()
     if code and RectificationTask.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Task number %(c)s is taken.") % {"c": code}})
+    if special is not None:
+        from .specials import check_task_unit
+
+        check_task_unit(special, responsible_unit)
     task = RectificationTask(
         campaign=campaign,
         responsible_unit=responsible_unit,

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import ledger_views, special_views, views
 
 app_name = "rectification"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.task_list, name="task_list"),
+    path("ledger/", ledger_views.ledger_page, name="ledger"),
+    path("specials/", special_views.special_list, name="special_list"),
+    path("specials/new/", special_views.special_create, name="special_create"),
+    path("specials/<int:pk>/", special_views.special_detail, name="special_detail"),
+    path("specials/<int:pk>/edit/", special_views.special_edit, name="special_edit"),
+    path("specials/<int:pk>/reports/", special_views.special_report, name="special_report"),
     path("units/<int:pk>/", views.unit_view, name="unit"),
     path("units/<int:unit_pk>/tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),

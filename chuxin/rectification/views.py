@@ -154,7 +154,16 @@ def task_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
             problem = problem_selectors.problem_get(request.user, int(problem_id))
         except ValueError as exc:
             raise Http404 from exc
-    campaign = problem.campaign if problem else campaigns.first()
+    special = None
+    special_id = request.GET.get("special") or request.POST.get("special")
+    if special_id:
+        from .specials import special_get
+
+        try:
+            special = special_get(request.user, int(special_id))
+        except ValueError as exc:
+            raise Http404 from exc
+    campaign = special.campaign if special else problem.campaign if problem else campaigns.first()
     if campaign is None:
         raise PermissionDenied(_("No campaign covers this unit."))
     form = TaskForm(request.POST or None, initial={"title": problem.title if problem else ""})
@@ -166,6 +175,7 @@ def task_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 campaign=campaign,
                 responsible_unit=unit,
                 problems=[problem] if problem else [],
+                special=special,
                 **values,
             )
         except ValidationError as exc:
@@ -176,7 +186,7 @@ def task_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
     return render(
         request,
         "rectification/task_form.html",
-        {"form": form, "unit": unit, "problem": problem, "task": None},
+        {"form": form, "unit": unit, "problem": problem, "task": None, "special": special},
     )
 
 

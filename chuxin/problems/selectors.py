@@ -59,3 +59,40 @@ def campaigns_for_unit(user: Any, unit: Unit) -> QuerySet[Campaign]:
 def may_record(user: Any) -> bool:
     scope = scope_for(user)
     return scope.everything or any(g.manage for g in scope.grants)
+
+
+def likely_duplicates(user: Any, problem: Problem, limit: int = 5) -> list[tuple[Problem, float]]:
+    """Problems of the same unit whose title is most like this one's (bigram similarity; the
+    titles say what the problem is, descriptions differ in detail and would dilute it)."""
+    from .similarity import MAX_PROBLEMS, THRESHOLD, ngrams, similarity
+
+    mine = ngrams(problem.title)
+    others = (
+        problems_visible(user)
+        .filter(unit=problem.unit, campaign=problem.campaign)
+        .exclude(pk=problem.pk)
+        .exclude(status="merged")
+        .order_by("-pk")
+        .values_list("pk", "title")[:MAX_PROBLEMS]
+    )
+    scored = [(pk, similarity(mine, ngrams(title))) for pk, title in others]
+    best = sorted((s for s in scored if s[1] >= THRESHOLD), key=lambda s: -s[1])[:limit]
+    found = {p.pk: p for p in Problem.objects.filter(pk__in=[pk for pk, _ in best])}
+    return [(found[pk], round(score, 2)) for pk, score in best if pk in found]
+
+
+def duplicate_pairs(user: Any, unit: Unit) -> list[tuple[Problem, Problem, float]]:
+    """Likely duplicate pairs among the problems lying in one unit."""
+    from .similarity import MAX_PROBLEMS, similar_pairs
+
+    rows = list(
+        problems_visible(user)
+        .filter(unit=unit)
+        .exclude(status="merged")
+        .order_by("-pk")
+        .values_list("pk", "title")[:MAX_PROBLEMS]
+    )
+    pairs = similar_pairs(rows)[:100]
+    ids = {p.first for p in pairs} | {p.second for p in pairs}
+    found = {p.pk: p for p in Problem.objects.filter(pk__in=ids)}
+    return [(found[p.first], found[p.second], p.score) for p in pairs]

@@ -148,3 +148,75 @@ def problem_set_status(*, actor: Any, problem: Problem, status: str) -> Problem:
     problem.save(update_fields=["status", "updated_at"])
     problem_changed.send(Problem, problem=problem, before=before, after=state_of(problem))
     return problem
+
+
+@transaction.atomic
+def problem_merge(*, actor: Any, problem: Problem, into: Problem) -> Problem:
+    """Merge a duplicate into the surviving problem: it keeps its history, points to the
+    survivor and no longer counts; its tasks now also serve the survivor."""
+    _require_manage(actor, problem.unit)
+    _require_manage(actor, into.unit)
+    if problem.pk == into.pk:
+        raise ValidationError({"into": _("A problem cannot be merged into itself.")})
+    if problem.campaign_id != into.campaign_id:
+        raise ValidationError({"into": _("Both problems must belong to the same campaign.")})
+    if ProblemStatus.MERGED in (problem.status, into.status):
+        raise ValidationError({"into": _("A merged problem cannot be merged again.")})
+    before = state_of(problem)
+    problem.status = ProblemStatus.MERGED
+    problem.merged_into = into
+    problem.save(update_fields=["status", "merged_into", "updated_at"])
+    problem_changed.send(Problem, problem=problem, before=before, after=state_of(problem))
+    for task in problem.tasks.all():
+        task.problems.add(into)
+    return problem
+
+
+def escalation_target(problem: Problem) -> Any:
+    """The upper (batch 1) unit linked to the problem's unit or the nearest unit above it that
+    is a lower unit of a batch link of the campaign; None if there is none."""
+    from chuxin.organization.models import BatchLink
+
+    paths = problem.unit.ancestor_paths(include_self=True)
+    links = list(
+        BatchLink.objects.filter(campaign=problem.campaign, lower_unit__path__in=paths)
+        .select_related("upper_unit", "lower_unit")
+        .order_by("-lower_unit__depth")[:1]
+    )
+    return links[0].upper_unit if links else None
+
+
+@transaction.atomic
+def problem_escalate(*, actor: Any, problem: Problem, note: str = "") -> Problem:
+    """Linkage between the batches: a batch-2 unit escalates a problem whose root lies above to
+    the linked batch-1 unit. The upper unit gets its own problem, linked both ways."""
+    _require_manage(actor, problem.unit)
+    if problem.status == ProblemStatus.MERGED:
+        raise ValidationError({"__all__": _("A merged problem cannot be escalated.")})
+    if Problem.objects.filter(escalated_from=problem).exists():
+        raise ValidationError({"__all__": _("This problem has already been escalated.")})
+    upper = escalation_target(problem)
+    if upper is None:
+        raise ValidationError(
+            {"__all__": _("No batch link leads from %(unit)s upward.") % {"unit": problem.unit}}
+        )
+    description = problem.description
+    if note.strip():
+        description = f"{description}\n\n{note.strip()}".strip()
+    upper_problem = Problem.objects.create(
+        campaign=problem.campaign,
+        unit=upper,
+        code=next_code(problem.campaign),
+        title=problem.title,
+        description=description,
+        source=problem.source,
+        category=problem.category,
+        public_point=problem.public_point,
+        severity=problem.severity,
+        reported_on=timezone.localdate(),
+        is_public=problem.is_public,
+        escalated_from=problem,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    problem_changed.send(Problem, problem=upper_problem, before=None, after=state_of(upper_problem))
+    return upper_problem

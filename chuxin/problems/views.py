@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.htmx import render_page_or_partial
 from chuxin.core.pagination import paginate, query_without_page
@@ -83,6 +83,8 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = selectors.problem_get(request.user, pk)
     tasks = problem.tasks.select_related("responsible_unit").order_by("time_limit", "pk")
     merged = problem.merged_problems.select_related("unit").order_by("pk")
+    can_manage = scope_for(request.user).allows(problem.unit, Action.MANAGE)
+    escalated_to = Problem.objects.filter(escalated_from=problem).select_related("unit").first()
     return render(
         request,
         "problems/problem_detail.html",
@@ -90,7 +92,72 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problem": problem,
             "tasks": tasks,
             "merged": merged,
-            "can_manage": scope_for(request.user).allows(problem.unit, Action.MANAGE),
+            "can_manage": can_manage,
+            "escalated_to": escalated_to,
+            "escalated_from": Problem.objects.filter(pk=problem.escalated_from_id)
+            .select_related("unit")
+            .first()
+            if problem.escalated_from_id
+            else None,
+            "can_escalate": can_manage
+            and escalated_to is None
+            and problem.status != "merged"
+            and services.escalation_target(problem) is not None,
+            "duplicates": selectors.likely_duplicates(request.user, problem)
+            if problem.status != "merged"
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def problem_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this problem into another (the survivor) of the same campaign."""
+    problem = selectors.problem_get(request.user, pk, action=Action.MANAGE)
+    try:
+        into = selectors.problem_get(request.user, int(request.POST.get("into", "")))
+        services.problem_merge(actor=request.user, problem=problem, into=into)
+    except ValueError:
+        messages.error(request, _("Choose the problem to merge into."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Merged into %(code)s.") % {"code": into.code})
+        return redirect("problems:detail", pk=into.pk)
+    return redirect("problems:detail", pk=problem.pk)
+
+
+@login_required
+@require_POST
+def problem_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Escalate along the batch link to the upper unit where the problem's root lies."""
+    problem = selectors.problem_get(request.user, pk, action=Action.MANAGE)
+    try:
+        upper = services.problem_escalate(
+            actor=request.user, problem=problem, note=request.POST.get("note", "")[:2000]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Escalated to %(unit)s as %(code)s.") % {"unit": upper.unit, "code": upper.code},
+        )
+    return redirect("problems:detail", pk=problem.pk)
+
+
+@login_required
+def duplicates(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """Likely duplicates among one unit's problems, most alike first, to merge."""
+    unit = org_selectors.unit_get(request.user, unit_pk)
+    return render(
+        request,
+        "problems/duplicates.html",
+        {
+            "unit": unit,
+            "pairs": selectors.duplicate_pairs(request.user, unit),
+            "can_manage": scope_for(request.user).allows(unit, Action.MANAGE),
         },
     )
 

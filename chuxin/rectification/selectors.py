@@ -53,9 +53,12 @@ def task_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Rectificati
 
 def task_detail(user: Any, pk: int) -> RectificationTask:
     return get_object_or_404(
-        tasks_visible(user).prefetch_related(
+        tasks_visible(user)
+        .select_related("upper_task__responsible_unit")
+        .prefetch_related(
             "problems__unit",
             "co_units",
+            "lower_tasks__responsible_unit",
             Prefetch("stage_objectives", queryset=StageObjective.objects.order_by("order", "id")),
             Prefetch(
                 "updates",

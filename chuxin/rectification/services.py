@@ -293,7 +293,27 @@ def task_create(
     if co:
         task.co_units.set(co)
     _sync_problems(task)
+    link_across_batches(task)
     return task
+
+
+def link_across_batches(task: RectificationTask) -> None:
+    """Keep the upper unit's task and the lower unit's task of an escalated problem connected:
+    the lower one points to the upper one (and shows its progress)."""
+    for problem in task.problems.all():
+        if problem.escalated_from_id:
+            RectificationTask.objects.filter(
+                problems=problem.escalated_from_id, upper_task__isnull=True
+            ).exclude(pk=task.pk).update(upper_task=task)
+        elif task.upper_task_id is None:
+            upper = (
+                RectificationTask.objects.filter(problems__escalated_from=problem)
+                .order_by("pk")
+                .first()
+            )
+            if upper is not None:
+                task.upper_task = upper
+                task.save(update_fields=["upper_task"])
 
 
 @transaction.atomic

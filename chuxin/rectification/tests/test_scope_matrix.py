@@ -61,6 +61,16 @@ ROUTES = [
     Route("problem edit", lambda w: f"/problems/{w.problem.pk}/edit/", CHANGE_COUNTY_A),
     Route("problem create", lambda w: f"/problems/units/{w.county_a.pk}/new/", CHANGE_COUNTY_A),
     Route("task list", lambda w: "/rectification/tasks/", EVERYONE),
+    Route("ledger", lambda w: "/rectification/ledger/", EVERYONE),
+    Route("ledger export", lambda w: "/rectification/ledger/?format=xlsx", EVERYONE),
+    Route("special list", lambda w: "/rectification/specials/", EVERYONE),
+    Route("duplicates", lambda w: f"/problems/units/{w.county_a.pk}/duplicates/", SEE_COUNTY_A),
+    Route(
+        "escalate",
+        lambda w: f"/problems/{w.problem.pk}/escalate/",
+        {k: (302 if v == 200 else v) for k, v in CHANGE_COUNTY_A.items()},
+        method="post",
+    ),
     Route("task detail", lambda w: f"/rectification/tasks/{w.task.pk}/", SEE_TASK),
     Route("task edit", lambda w: f"/rectification/tasks/{w.task.pk}/edit/", WORK_ON_TASK),
     Route(

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from chuxin.core import rollups
 from chuxin.core.imports import import_in_progress
 from chuxin.organization.models import Unit
+from chuxin.organization.signals import demo_campaign_loaded
 from chuxin.problems.signals import problem_changed
 
 from . import counters
@@ -35,3 +36,19 @@ def on_unit_saved(
         UnitRectificationRollup.objects.get_or_create(unit=instance)
     elif update_fields is not None and "parent" in update_fields:
         rollups.refresh(counters.rollup())
+
+
+@receiver(demo_campaign_loaded, dispatch_uid="rectification.demo_campaign_loaded")
+def on_demo_campaign_loaded(
+    sender: Any, campaign: Any, seed: int, progress: Any = None, **kwargs: Any
+) -> None:
+    """`chuxin demo`: write the problems, tasks and special rectifications of the demo
+    campaign (the loader rebuilds the counters afterwards)."""
+    from . import demo
+
+    if progress is None:
+        demo.generate(campaign, seed=seed)
+        return
+    units = Unit.objects.filter(path__startswith=campaign.root_unit.path).count()
+    task = progress.add_task("problems and tasks", total=demo.expected_rows(units))
+    demo.generate(campaign, seed=seed, tick=lambda n: progress.advance(task, n))

@@ -116,3 +116,45 @@ def problems_update(request: HttpRequest, problem_id: int, payload: ProblemPatch
     if "public_point" in changes:
         changes["public_point"] = changes["public_point"] or ""
     return services.problem_update(actor=request.user, problem=problem, **changes)
+
+
+class MergeIn(Schema):
+    into_id: int = Field(description="the surviving problem")
+
+
+class EscalateIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class DuplicateOut(Schema):
+    problem: ProblemOut
+    score: float
+
+
+@router.post("/{problem_id}/merge", response=ProblemOut)
+def problems_merge(request: HttpRequest, problem_id: int, payload: MergeIn) -> Problem:
+    """Merge this problem into another; it keeps its history and points to the survivor."""
+    problem = selectors.problem_get(request.user, problem_id, action=Action.MANAGE)
+    into = selectors.problem_get(request.user, payload.into_id)
+    return services.problem_merge(actor=request.user, problem=problem, into=into)
+
+
+@router.post("/{problem_id}/escalate", response={201: ProblemOut})
+def problems_escalate(
+    request: HttpRequest, problem_id: int, payload: EscalateIn
+) -> Status[Problem]:
+    """Escalate along the batch link; answers the upper unit's new problem."""
+    problem = selectors.problem_get(request.user, problem_id, action=Action.MANAGE)
+    return Status(
+        201, services.problem_escalate(actor=request.user, problem=problem, note=payload.note)
+    )
+
+
+@router.get("/{problem_id}/duplicates", response=list[DuplicateOut])
+def problems_duplicates(request: HttpRequest, problem_id: int) -> list[dict[str, Any]]:
+    """Likely duplicates in the same unit, most alike first."""
+    problem = selectors.problem_get(request.user, problem_id)
+    return [
+        {"problem": p, "score": score}
+        for p, score in selectors.likely_duplicates(request.user, problem)
+    ]

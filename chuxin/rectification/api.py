@@ -17,7 +17,7 @@ from chuxin.organization.models import Member, Unit
 from chuxin.problems import selectors as problem_selectors
 from chuxin.problems.models import ProblemCategory, ProblemSource
 
-from . import selectors, services
+from . import selectors, services, specials
 from .models import (
     ProgressUpdate,
     RectificationTask,
@@ -112,6 +112,7 @@ class TaskDetailOut(TaskOut):
 
 class TaskIn(Schema):
     responsible_unit_id: int
+    special_id: int | None = Field(None, description="a special rectification it belongs to")
     title: str = Field(min_length=1, max_length=200)
     problem_ids: list[int] = Field(default_factory=list)
     co_unit_ids: list[int] = Field(default_factory=list)
@@ -255,6 +256,9 @@ def tasks_create(request: HttpRequest, payload: TaskIn) -> Status[RectificationT
         time_limit=payload.time_limit,
         note=payload.note,
         code=payload.code,
+        special=specials.special_get(request.user, payload.special_id)
+        if payload.special_id
+        else None,
     )
     return Status(201, _detail(request, task.pk))
 
@@ -349,3 +353,125 @@ def unit_figures(request: HttpRequest, unit_id: int) -> dict[str, Any]:
         "on_time_percent": f.on_time_pct,
         "overdue": f.overdue,
     }
+
+
+# --- Special rectifications -----------------------------------------------------------------
+
+
+class SpecialOut(Schema):
+    id: int
+    campaign_id: int
+    name: str
+    leading_unit_id: int
+    goals: str
+    participating_unit_ids: list[int]
+
+    @staticmethod
+    def resolve_participating_unit_ids(obj: Any) -> list[int]:
+        if isinstance(obj, dict):
+            return list(obj["participating_unit_ids"])
+        return [u.pk for u in obj.participating_units.all()]
+
+
+class SpecialUnitOut(Schema):
+    unit_id: int
+    unit: str
+    tasks: int
+    closed: int
+    on_time: int
+    open: int
+    overdue: int
+
+
+class SpecialReportOut(Schema):
+    id: int
+    period: str
+    date: dt.date
+    text: str
+    figures: dict[str, int]
+
+
+class SpecialDetailOut(SpecialOut):
+    units: list[SpecialUnitOut]
+    totals: dict[str, int]
+    reports: list[SpecialReportOut]
+
+
+class SpecialIn(Schema):
+    campaign_id: int
+    name: str = Field(min_length=1, max_length=200)
+    leading_unit_id: int
+    participating_unit_ids: list[int] = Field(default_factory=list)
+    goals: str = ""
+
+
+class SpecialReportIn(Schema):
+    period: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1)
+
+
+def _special_detail(special: Any) -> dict[str, Any]:
+    figures = specials.special_figures(special)
+    return {
+        "id": special.pk,
+        "campaign_id": special.campaign_id,
+        "name": special.name,
+        "leading_unit_id": special.leading_unit_id,
+        "goals": special.goals,
+        "participating_unit_ids": [u.pk for u in special.participating_units.all()],
+        "units": [
+            {
+                "unit_id": line.unit.pk,
+                "unit": line.unit.name,
+                "tasks": line.tasks,
+                "closed": line.closed,
+                "on_time": line.on_time,
+                "open": line.open,
+                "overdue": line.overdue,
+            }
+            for line in figures.lines
+        ],
+        "totals": figures.totals,
+        "reports": list(special.reports.all()),
+    }
+
+
+@router.get("/specials", response=list[SpecialOut])
+@paginate(LimitOffsetPagination)
+def specials_list(request: HttpRequest) -> Any:
+    return (
+        specials.specials_visible(request.user)
+        .prefetch_related("participating_units")
+        .order_by("campaign_id", "name")
+    )
+
+
+@router.get("/specials/{special_id}", response=SpecialDetailOut)
+def specials_detail(request: HttpRequest, special_id: int) -> dict[str, Any]:
+    """A programme with its roll-up per participating unit and its reports."""
+    return _special_detail(specials.special_get(request.user, special_id))
+
+
+@router.post("/specials", response={201: SpecialDetailOut})
+def specials_create(request: HttpRequest, payload: SpecialIn) -> Status[dict[str, Any]]:
+    campaign = org_selectors.campaign_get(request.user, payload.campaign_id)
+    special = specials.special_create(
+        actor=request.user,
+        campaign=campaign,
+        name=payload.name,
+        leading_unit=org_selectors.unit_get(request.user, payload.leading_unit_id),
+        participating_units=[
+            org_selectors.unit_get(request.user, pk) for pk in payload.participating_unit_ids
+        ],
+        goals=payload.goals,
+    )
+    return Status(201, _special_detail(special))
+
+
+@router.post("/specials/{special_id}/reports", response={201: SpecialReportOut})
+def specials_report(request: HttpRequest, special_id: int, payload: SpecialReportIn) -> Status[Any]:
+    special = specials.special_get(request.user, special_id, action=Action.MANAGE)
+    report = specials.special_report_add(
+        actor=request.user, special=special, period=payload.period, text=payload.text
+    )
+    return Status(201, report)

@@ -90,3 +90,62 @@ def test_lists_are_paginated_with_bounded_queries(rw: RectWorld) -> None:
         assert len(ctx.captured_queries) <= 8, url
     body = client.get("/api/v1/rectification/tasks", {"overdue": True}).json()
     assert body["count"] == 0
+
+
+def test_specials_merge_and_escalation_through_the_api(rw: RectWorld) -> None:
+    from chuxin.organization.models import BatchLink
+
+    office, admin = _api(rw.office), _api(rw.city_admin)
+    response = _post(
+        office,
+        "/api/v1/rectification/specials",
+        {
+            "campaign_id": rw.campaign.pk,
+            "name": "整治形式主义",
+            "leading_unit_id": rw.city_a.pk,
+            "participating_unit_ids": [rw.county_a.pk],
+        },
+    )
+    assert response.status_code == 201, response.content
+    special = response.json()
+    limit = (timezone.localdate() + dt.timedelta(days=9)).isoformat()
+    response = _post(
+        admin,
+        "/api/v1/rectification/tasks",
+        {
+            "responsible_unit_id": rw.county_a.pk,
+            "title": "精简会议",
+            "time_limit": limit,
+            "special_id": special["id"],
+        },
+    )
+    assert response.json()["special_id"] == special["id"]
+    detail = admin.get(f"/api/v1/rectification/specials/{special['id']}").json()
+    assert detail["totals"]["tasks"] == 1 and detail["units"][0]["unit_id"] == rw.county_a.pk
+    report = _post(
+        admin,
+        f"/api/v1/rectification/specials/{special['id']}/reports",
+        {"period": "十一月", "text": "进展"},
+    )
+    assert report.status_code == 201 and report.json()["figures"]["tasks"] == 1
+    assert admin.get("/api/v1/rectification/specials").json()["count"] == 1
+
+    dup = _post(
+        admin,
+        "/api/v1/problems",
+        {
+            "campaign_id": rw.campaign.pk,
+            "unit_id": rw.county_a.pk,
+            "title": "老旧小区冬季供暖不达标",
+            "source": "public",
+            "category": "needs",
+        },
+    ).json()
+    found = admin.get(f"/api/v1/problems/{dup['id']}/duplicates").json()
+    assert [d["problem"]["id"] for d in found] == [rw.problem.pk]
+    merged = _post(admin, f"/api/v1/problems/{dup['id']}/merge", {"into_id": rw.problem.pk})
+    assert merged.json()["status"] == "merged" and merged.json()["merged_into_id"] == rw.problem.pk
+    assert _post(admin, f"/api/v1/problems/{rw.problem.pk}/escalate", {}).status_code == 422
+    BatchLink.objects.create(campaign=rw.campaign, upper_unit=rw.city_b, lower_unit=rw.county_a)
+    response = _post(admin, f"/api/v1/problems/{rw.problem.pk}/escalate", {"note": "根在上面"})
+    assert response.status_code == 201 and response.json()["unit_id"] == rw.city_b.pk

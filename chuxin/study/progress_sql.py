@@ -23,19 +23,19 @@ m AS (
     SELECT mem.id AS member_id, mem.unit_id, u.path, mem.cadre_level AS level,
            mem.status = 'active' AS active
     FROM {member} mem JOIN {unit} u ON u.id = mem.unit_id
-    WHERE mem.id = ANY(%(ids)s)
+    WHERE mem.id {members}
 ),
 rec AS (
     SELECT r.member_id, r.item_id, count(*) AS n, coalesce(sum(r.hours), 0) AS h,
            count(*) FILTER (WHERE r.is_makeup) AS mk
     FROM {record} r JOIN {item} i ON i.id = r.item_id
-    WHERE r.member_id = ANY(%(ids)s) AND r.archived_at IS NULL AND i.archived_at IS NULL
+    WHERE r.member_id {members} AND r.archived_at IS NULL AND i.archived_at IS NULL
     GROUP BY r.member_id, r.item_id
 ),
 ab AS (
     SELECT a.member_id, s.item_id, count(*) AS n
     FROM {attendance} a JOIN {session} s ON s.id = a.session_id JOIN {item} i ON i.id = s.item_id
-    WHERE a.member_id = ANY(%(ids)s) AND NOT a.present AND s.archived_at IS NULL
+    WHERE a.member_id {members} AND NOT a.present AND s.archived_at IS NULL
           AND i.archived_at IS NULL
     GROUP BY a.member_id, s.item_id
 ),
@@ -94,11 +94,17 @@ def _ids(text: str | None) -> tuple[int, ...]:
     return tuple(int(i) for i in text.split(",")) if text else ()
 
 
+def _members(ids: Iterable[int]) -> tuple[str, dict[str, Any]]:
+    """The member filter: a primary-key range (index range scans) or a list of ids."""
+    if isinstance(ids, range) and ids.step == 1:
+        return "BETWEEN %(lo)s AND %(hi)s", {"lo": ids.start, "hi": ids.stop - 1}
+    return "= ANY(%(ids)s)", {"ids": list(ids)}
+
+
 def _params(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[str, Any]:
     flat = [(r.id, level, prefix, r.times, r.hours) for r in rules for level in r.levels
             for prefix in r.prefixes]  # fmt: skip
     return {
-        "ids": list(ids),
         "r_item": [f[0] for f in flat],
         "r_level": [f[1] for f in flat],
         "r_prefix": [f[2] for f in flat],
@@ -111,7 +117,9 @@ def compute_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[in
     """What :func:`study.progress.compute_states` gives for these members, in one statement."""
     states: dict[int, State] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_SQL.format(select=_AS_VALUES, **_tables()), _params(rules, ids))
+        where, extra = _members(ids)
+        sql = _SQL.format(select=_AS_VALUES, members=where, **_tables())
+        cursor.execute(sql, _params(rules, ids) | extra)
         for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in cursor:
             states[member_id] = State(
                 member_id=member_id,
@@ -178,10 +186,20 @@ def insert_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> int:
     """Write these members' progress straight from the raw rows (into an empty table: the
     first refresh after a bulk load). Returns the rows written."""
     progress = connection.ops.quote_name(MemberStudyProgress._meta.db_table)
-    sql = _SQL.format(select="", **_tables())
+    where, extra = _members(ids)
+    sql = _SQL.format(select="", members=where, **_tables())
     insert = _AS_ROW.format(progress=progress)
     # The INSERT goes before the CTE's final SELECT: WITH ... INSERT ... SELECT.
     head, tail = sql.rsplit("FROM m LEFT JOIN agg", 1)
     with connection.cursor() as cursor:
-        cursor.execute(f"{head}{insert}\nFROM m LEFT JOIN agg{tail}", _params(rules, ids))
+        cursor.execute(f"{head}{insert}\nFROM m LEFT JOIN agg{tail}", _params(rules, ids) | extra)
         return cursor.rowcount
+
+
+def analyze() -> None:
+    """Fresh statistics for the tables the statements read (after a bulk load, before the
+    first refresh: without them the planner guesses the tables are empty)."""
+    tables = [m._meta.db_table for m in (Member, Unit, StudyRecord, SessionAttendance,
+                                          StudySession, MemberStudyProgress)]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))

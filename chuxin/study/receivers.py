@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -67,6 +68,11 @@ def on_demo_campaign_loaded(
 
     if progress is None:
         demo.generate(campaign, seed=seed)
-        return
-    task = progress.add_task("study records", total=demo.expected_records(Member.objects.count()))
-    demo.generate(campaign, seed=seed, tick=lambda n: progress.advance(task, n))
+    else:
+        total = demo.expected_records(Member.objects.count())
+        task = progress.add_task("study records", total=total)
+        demo.generate(campaign, seed=seed, tick=lambda n: progress.advance(task, n))
+    if connection.vendor == "postgresql":
+        from .progress_sql import analyze
+
+        analyze()

@@ -1,10 +1,11 @@
-"""Run the benchmarks: ``python bench/run.py [tree|http|all] [options]`` (``make bench``).
+"""Run the benchmarks: ``python bench/run.py [NAME|all] [options]`` (``make bench``).
 
 ``tree`` loads the demo at scale and times the unit rollup; ``http`` serves the county demo
 and drives it with wrk; ``study`` times the study records import, coverage and the dead-ends
-report at province scale. ``all`` (the default) runs them all. Options after the name go to that
-benchmark (``python bench/run.py tree --help``). Benchmarks print figures; they are never
-part of the test suite.
+report at province scale; ``rectification`` the ledger's overdue list, the root rollup, the
+ledger export and the daily reminder sweep at province scale. ``all`` (the default) runs them
+all. Options after the name go to that benchmark (``python bench/run.py tree --help``).
+Benchmarks print figures; they are never part of the test suite.
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ _BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _BENCH]
 sys.path.insert(0, os.path.dirname(_BENCH))
 
-from bench import http, study, tree  # noqa: E402
+from bench import http, rectification, study, tree  # noqa: E402
 
-BENCHMARKS = {"tree": tree.main, "http": http.main, "study": study.main}
+BENCHMARKS = {
+    "tree": tree.main,
+    "http": http.main,
+    "study": study.main,
+    "rectification": rectification.main,
+}
 
 
 def main(argv: list[str]) -> None:

@@ -320,6 +320,11 @@ def generate(
     does, through the registered counter checks)."""
     counts = Counts()
     items = create_items(campaign)
+    if connection.vendor == "postgresql":
+        # Check the foreign keys row by row as the rows stream in, rather than queue tens of
+        # millions of deferred checks for the commit.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     counts.items = len(items)
     plans = _plans(campaign, seed)
     first_id = (StudySession.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
@@ -382,6 +387,9 @@ def generate(
          "created_at"],
         record_stream(),
     )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return counts
 
 

@@ -15,9 +15,11 @@ from .models import MemberStudyProgress, SessionAttendance, StudyItem, StudyReco
 from .progress import ItemRule, State, text_ids
 
 _SQL = """
-WITH rules(item_id, level, prefix, times, hours) AS (
-    SELECT * FROM unnest(%(r_item)s::bigint[], %(r_level)s::text[], %(r_prefix)s::text[],
-                         %(r_times)s::int[], %(r_hours)s::numeric[])
+WITH rules(item_id, level, prefixes, times, hours) AS (
+    SELECT item_id, level, string_to_array(prefixes, ' '), times, hours
+    FROM unnest(%(r_item)s::bigint[], %(r_level)s::text[], %(r_prefix)s::text[],
+                %(r_times)s::int[], %(r_hours)s::numeric[])
+         AS x(item_id, level, prefixes, times, hours)
 ),
 m AS (
     SELECT mem.id AS member_id, mem.unit_id, u.path, mem.cadre_level AS level,
@@ -40,8 +42,10 @@ ab AS (
     GROUP BY a.member_id, s.item_id
 ),
 req AS (
-    SELECT DISTINCT m.member_id, r.item_id, r.times, r.hours
-    FROM m JOIN rules r ON r.level = m.level AND starts_with(m.path, r.prefix)
+    SELECT m.member_id, r.item_id, r.times, r.hours
+    FROM m JOIN rules r ON r.level = m.level
+         AND (starts_with(m.path, r.prefixes[1])
+              OR EXISTS (SELECT 1 FROM unnest(r.prefixes[2:]) p WHERE starts_with(m.path, p)))
     WHERE m.active
 ),
 per AS (
@@ -102,8 +106,10 @@ def _members(ids: Iterable[int]) -> tuple[str, dict[str, Any]]:
 
 
 def _params(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[str, Any]:
-    flat = [(r.id, level, prefix, r.times, r.hours) for r in rules for level in r.levels
-            for prefix in r.prefixes]  # fmt: skip
+    # One row per (item, level); an item's reach as its paths joined by spaces (paths are
+    # treebeard's alphanumeric steps, never a space).
+    flat = [(r.id, level, " ".join(r.prefixes), r.times, r.hours) for r in rules
+            for level in r.levels]  # fmt: skip
     return {
         "r_item": [f[0] for f in flat],
         "r_level": [f[1] for f in flat],

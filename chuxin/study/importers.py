@@ -29,7 +29,7 @@ from chuxin.core.scoping import scope_for
 from chuxin.organization.models import Member, MemberStatus
 
 from . import progress
-from .bulk import NewRecord, study_records_bulk_create
+from .bulk import NewRecord, no_gc, study_records_bulk_create
 from .models import RecordSource, StudyItem
 
 AMBIGUOUS = gettext_noop("Several items are called “%(value)s”; use the item's number.")
@@ -112,6 +112,13 @@ class StudyRecordImporter(Importer):
     ) -> tuple[list[Row], list[RowError], list[str]]:
         """The base class's parse, specialised for four columns: study app exports run to
         millions of rows. Same values, same errors (a bad cell falls back to the column)."""
+        with no_gc():
+            return cls._parse(table, progress)
+
+    @classmethod
+    def _parse(
+        cls, table: Table, progress: Callable[[int], None] | None
+    ) -> tuple[list[Row], list[RowError], list[str]]:
         mapping, errors, notes = cls.map_headers(table)
         if errors:
             raise FileRefused(errors, notes)
@@ -163,6 +170,10 @@ class StudyRecordImporter(Importer):
         return rows, errors, notes
 
     def validate(self, rows: list[Row], actor: Any) -> list[RowError]:
+        with no_gc():
+            return self._validate(rows, actor)
+
+    def _validate(self, rows: list[Row], actor: Any) -> list[RowError]:
         errors: list[RowError] = []
         items = self._items()
         members = self._members({r.values["member_number"] for r in rows if r.has("member_number")})

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -26,7 +27,7 @@ from chuxin.core.imports import (
     register,
 )
 from chuxin.core.scoping import scope_for
-from chuxin.organization.models import Member, MemberStatus
+from chuxin.organization.models import Member, MemberStatus, Unit
 
 from . import progress
 from .bulk import NewRecord, no_gc, study_records_bulk_create
@@ -297,6 +298,18 @@ class StudyRecordImporter(Importer):
     def _members(numbers: set[str]) -> dict[str, tuple[int, int, str, str, str]]:
         out: dict[str, tuple[int, int, str, str, str]] = {}
         wanted = list(numbers)
+        if connection.vendor == "postgresql":
+            qn = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT m.member_number, m.id, m.unit_id, u.path, m.cadre_level, m.status "
+                    f"FROM {qn(Member._meta.db_table)} m JOIN {qn(Unit._meta.db_table)} u "
+                    "ON u.id = m.unit_id WHERE m.member_number = ANY(%s)",
+                    [wanted],
+                )
+                for number, pk, unit_id, path, level, status in cursor:
+                    out[number] = (pk, unit_id, path, level, status)
+            return out
         size = progress.in_size()
         for start in range(0, len(wanted), size):
             for number, pk, unit_id, path, level, status in Member.objects.filter(

@@ -7,6 +7,7 @@ import resource
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,14 +87,25 @@ def migrate(env: dict[str, str]) -> None:
     run_child([CHUXIN, "migrate", "--noinput", "-v0"], env)
 
 
+def width(text: str) -> int:
+    """Columns the text takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A plain-text table, columns padded to their widest cell."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    return "\n".join(lines)
+    widths = [
+        max(width(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            str(c) + " " * (w - width(str(c))) for c, w in zip(cells, widths, strict=True)
+        )
+
+    lines = [line(headers), "  ".join("-" * w for w in widths)]
+    lines += [line(row) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def verdict(ok: bool) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -37,9 +38,25 @@ from bench.common import (  # noqa: E402
 )
 
 DEFAULT_CONFIGS = (("province", "postgres"), ("city", "sqlite"))
-LOAD_TARGET_S = {"province": 180.0, "city": 60.0, "county": 30.0}
+# The brief's targets: the province on PostgreSQL in 3 minutes, the county on SQLite in 30 s.
+LOAD_TARGET_S = {"province": 180.0, "county": 30.0}
 MEMORY_TARGET_MIB = 2048.0
 MEDIAN_TARGET_MS = 5.0
+# The phases of `chuxin demo` that load the organization itself (units, members, the
+# campaign, the membership rollup); the others belong to other capabilities' demo data.
+ORGANIZATION_PHASES = {"plan", "units", "members", "campaign and users", "rollup: membership"}
+
+
+def parse_phases(output: str) -> dict[str, float]:
+    """The phases `chuxin demo` reports: ``(plan 1.0s, units 1.5s, ...)`` → seconds each."""
+    match = re.search(r"in [\d.]+s \((.*)\)\.\s*$", output.strip().splitlines()[0])
+    if not match:
+        return {}
+    phases = {}
+    for part in match.group(1).split(", "):
+        name, _, seconds = part.rpartition(" ")
+        phases[name] = float(seconds.rstrip("s"))
+    return phases
 
 
 def measure_latency(calls: int, warmup: int) -> dict[str, Any]:
@@ -116,27 +133,28 @@ def bench_one(scale: str, db: str, *, calls: int, warmup: int) -> list[list[str]
     )  # fmt: skip
     latency = json.loads(latency_run.stdout.strip().splitlines()[-1])
 
-    load_target = LOAD_TARGET_S.get(scale, 180.0)
-    print(
-        "\n"
-        + table(
-            ["figure", "measured", "target", ""],
-            [
-                [
-                    "demo load (units + members + counters)",
-                    f"{load.seconds:.1f} s",
-                    f"< {load_target:.0f} s",
-                    verdict(load.seconds < load_target),
-                ],
-                [
-                    "peak memory of the load (max RSS)",
-                    f"{load.max_rss_mib:.0f} MiB",
-                    f"< {MEMORY_TARGET_MIB:.0f} MiB",
-                    verdict(load.max_rss_mib < MEMORY_TARGET_MIB),
-                ],
-            ],
-        )
-    )
+    phases = parse_phases(load.stdout)
+    organization = sum(v for k, v in phases.items() if k in ORGANIZATION_PHASES)
+    load_target = LOAD_TARGET_S.get(scale)
+    figures = [
+        [
+            "demo load, organization: units, members, rollup (before commit)",
+            f"{organization:.1f} s",
+            f"< {load_target:.0f} s" if load_target else "",
+            verdict(organization < load_target) if load_target else "",
+        ],
+        ["demo load, whole command (every capability's data and counters)",
+         f"{load.seconds:.1f} s", f"< {load_target:.0f} s" if load_target else "",
+         verdict(load.seconds < load_target) if load_target else ""],
+        [
+            "peak memory of the load (max RSS)",
+            f"{load.max_rss_mib:.0f} MiB",
+            f"< {MEMORY_TARGET_MIB:.0f} MiB",
+            verdict(load.max_rss_mib < MEMORY_TARGET_MIB),
+        ],
+    ]  # fmt: skip
+    figures += [[f"  phase: {name}", f"{sec:.1f} s", "", ""] for name, sec in phases.items()]
+    print("\n" + table(["figure", "measured", "target", ""], figures))
     rows = []
     for label, unit in latency["units"].items():
         cached, full = unit["cached scope"], unit["with scope lookup"]

@@ -138,3 +138,15 @@ def test_members_import_keeps_study_counters(study_world: StudyWorld) -> None:
     assert row.subtree_required == 2
     row = UnitStudyRollup.objects.get(pk=sw.branch_a.pk)
     assert row.subtree_required == 1  # the new member, owing both items
+
+
+def test_import_command(study_world: StudyWorld, tmp_path: object) -> None:
+    import io
+    from pathlib import Path
+
+    sw = study_world
+    path = Path(str(tmp_path)) / "records.csv"
+    path.write_text(f"党员编号,学习项目,日期\nA0001,学习党章,{yesterday()}\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_study_records", str(path), user="office", stdout=out, stderr=io.StringIO())
+    assert StudyRecord.objects.filter(member=sw.member).count() == 1

@@ -18,7 +18,7 @@ from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Batch
 from chuxin.problems.models import ProblemCategory, ProblemSource
 
-from . import ledger
+from . import ledger, selectors
 from .models import TaskStatus, TaskType
 
 LISTS = {
@@ -86,7 +86,11 @@ def ledger_page(request: HttpRequest) -> HttpResponseBase:
         qs = ledger.ledger_tasks(request.user, filters).prefetch_related("problems")
     else:
         qs = ledger.responsibility_rows(request.user, filters)
-    page = paginate(request, qs, per_page=50)
+    if which == "tasks":
+        total = selectors.counted_total(request.user, filters.task_filters())
+        page = selectors.paginate_tasks(request.GET.get("page"), qs, total)
+    else:
+        page = paginate(request, qs, per_page=50)
     start = page.start_index()
     columns: tuple[ledger.LedgerColumn, ...]
     if which == "problems":

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.htmx import render_page_or_partial
-from chuxin.core.pagination import paginate, query_without_page
+from chuxin.core.pagination import query_without_page
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Member, Unit
@@ -127,7 +127,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
         category=data.get("category", ""),
     )
     qs = selectors.tasks_filtered(request.user, filters).order_by("time_limit", "pk")
-    page = paginate(request, qs, per_page=50)
+    total = selectors.counted_total(request.user, filters)
+    page = selectors.paginate_tasks(request.GET.get("page"), qs, total)
     rows = [(t, selectors.light(t)) for t in page.object_list]
     context = {
         "page": page,

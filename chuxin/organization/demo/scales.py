@@ -199,13 +199,13 @@ SCALES: dict[str, Scale] = {
         ),
         Scale(
             "county",
-            "the province, Shenyang and its 和平区 fully populated (~300 units, ~20k members)",
+            "the province, Shenyang and its 和平区 fully populated (~290 units, ~19.5k members)",
             LOCAL,
             (CityPlan(1, ("和平区",), LOCAL), CityPlan(2, ("中山区",), MINIMAL, False)),
         ),
         Scale(
             "city",
-            "the province and Shenyang fully populated (~3k units, ~200k members)",
+            "the province and Shenyang fully populated (~2.8k units, ~220k members)",
             Density(
                 province_departments=20,
                 province_offices=(2, 4),
@@ -239,9 +239,9 @@ SCALES: dict[str, Scale] = {
                         school_branches=(0, 0),
                         county_hospitals=(2, 3),
                         county_hospital_branches=(1, 2),
-                        townships=(9, 14),
+                        townships=(11, 16),
                         township_offices=(1, 1),
-                        villages=(6, 10),
+                        villages=(6, 9),
                         village_branches=(0, 0),
                         township_enterprises=(1, 2),
                         enterprise_branches=(0, 0),
@@ -253,7 +253,7 @@ SCALES: dict[str, Scale] = {
         ),
         Scale(
             "province",
-            "all 14 cities, 100 counties, the provincial departments (~150k units, ~3M members)",
+            "all 14 cities, 100 counties, the provincial departments (~145k units, ~3.2M members)",
             Density(),
             tuple(CityPlan(city.number, None, Density()) for city in geo.CITIES),
         ),

@@ -36,9 +36,13 @@ class Grant:
     role: str
 
     def covers(self, unit: Unit) -> bool:
+        return self.covers_path(unit.path)
+
+    def covers_path(self, path: str) -> bool:
+        """Whether the unit at ``path`` is within this grant (paths are unique)."""
         if self.subtree:
-            return unit.path.startswith(self.path)
-        return unit.pk == self.unit_id
+            return path.startswith(self.path)
+        return path == self.path
 
 
 class Scope:

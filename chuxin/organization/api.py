@@ -149,7 +149,7 @@ class MeOut(Schema):
 def _unit_detail(request: HttpRequest, unit_id: int) -> Unit:
     """The unit with its figures (from the rollup) and its visible ancestors attached."""
     unit = selectors.unit_get(request.user, unit_id)
-    unit.figures = selectors.unit_figures(request.user, unit.pk)
+    unit.figures = selectors.figures_of(unit)
     unit.ancestors = selectors.unit_breadcrumbs(request.user, unit)[:-1]
     return unit
 

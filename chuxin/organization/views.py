@@ -88,7 +88,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = selectors.members_search(request.user, under=unit, direct_only=True)[:20]
     context = {
         "unit": unit,
-        "figures": selectors.unit_figures(request.user, unit.pk),
+        "figures": selectors.figures_of(unit),
         "breadcrumbs": selectors.unit_breadcrumbs(request.user, unit),
         "children_page": children_page,
         "members": members,

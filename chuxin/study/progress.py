@@ -416,12 +416,13 @@ def apply_unit_deltas(own: dict[int, dict[str, int]]) -> None:
     )
     fields = [*STUDY_METRICS, *(f"subtree_{m}" for m in STUDY_METRICS)]
     table = UnitStudyRollup._meta.db_table
+    rows = [[*values, key[0]] for key, values in spread.items()]
+    if _many(rows):
+        _update_from_arrays(table, fields, ["unit_id"], rows)
+        return
     sets = ", ".join(f"{f} = {f} + %s" for f in fields)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET {sets} WHERE unit_id = %s",
-            [[*values, key[0]] for key, values in spread.items()],
-        )
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE unit_id = %s", rows)
 
 
 def apply_item_deltas(own: dict[tuple[int, int], tuple[int, int]]) -> None:
@@ -434,12 +435,41 @@ def apply_item_deltas(own: dict[tuple[int, int], tuple[int, int]]) -> None:
         [UnitItemProgress(unit_id=u, item_id=i) for u, i in spread], ignore_conflicts=True
     )
     table = UnitItemProgress._meta.db_table
+    rows = [[*values, unit, item] for (unit, item), values in spread.items()]
+    if _many(rows):
+        fields = ["required", "done", "subtree_required", "subtree_done"]
+        _update_from_arrays(table, fields, ["unit_id", "item_id"], rows)
+        return
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET required = required + %s, done = done + %s, "
             "subtree_required = subtree_required + %s, subtree_done = subtree_done + %s "
             "WHERE unit_id = %s AND item_id = %s",
-            [[*values, unit, item] for (unit, item), values in spread.items()],
+            rows,
+        )
+
+
+ARRAY_FROM = 200  # rows: from this many on, PostgreSQL adds deltas in one UPDATE
+
+
+def _many(rows: Sequence[Any]) -> bool:
+    return connection.vendor == "postgresql" and len(rows) >= ARRAY_FROM
+
+
+def _update_from_arrays(
+    table: str, fields: Sequence[str], keys: Sequence[str], rows: Sequence[Sequence[int]]
+) -> None:
+    """Add many rows' deltas in one statement (PostgreSQL): ``UPDATE ... FROM unnest(...)``."""
+    names = [*fields, *keys]
+    columns = [[row[i] for row in rows] for i in range(len(names))]
+    arrays = ", ".join("%s::bigint[]" for _ in names)
+    sets = ", ".join(f"{f} = t.{f} + d.{f}" for f in fields)
+    match = " AND ".join(f"t.{k} = d.{k}" for k in keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) "
+            f"AS d({', '.join(names)}) WHERE {match}",
+            columns,
         )
 
 

@@ -149,7 +149,9 @@ class StudyRecord(models.Model):
     most one live record per item, day and source, which is what makes a re-import add nothing.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: (member, item) and the uniqueness rule lead with the member; fewer
+    # indexes keep bulk imports into tens of millions of rows fast.
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", db_index=False)
     item = models.ForeignKey(StudyItem, on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("date"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, null=True, blank=True)
@@ -160,7 +162,12 @@ class StudyRecord(models.Model):
     is_makeup = models.BooleanField(_("make-up"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)

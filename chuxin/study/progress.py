@@ -431,15 +431,22 @@ def apply_item_deltas(own: dict[tuple[int, int], tuple[int, int]]) -> None:
     if not vectors:
         return
     spread = _spread(vectors)
-    UnitItemProgress.objects.bulk_create(
-        [UnitItemProgress(unit_id=u, item_id=i) for u, i in spread], ignore_conflicts=True
-    )
     table = UnitItemProgress._meta.db_table
     rows = [[*values, unit, item] for (unit, item), values in spread.items()]
     if _many(rows):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, item_id, required, done, subtree_required, "
+                "subtree_done) SELECT u, i, 0, 0, 0, 0 FROM unnest(%s::bigint[], %s::bigint[]) "
+                "AS k(u, i) ON CONFLICT (unit_id, item_id) DO NOTHING",
+                [[r[4] for r in rows], [r[5] for r in rows]],
+            )
         fields = ["required", "done", "subtree_required", "subtree_done"]
         _update_from_arrays(table, fields, ["unit_id", "item_id"], rows)
         return
+    UnitItemProgress.objects.bulk_create(
+        [UnitItemProgress(unit_id=u, item_id=i) for u, i in spread], ignore_conflicts=True
+    )
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET required = required + %s, done = done + %s, "

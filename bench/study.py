@@ -67,18 +67,22 @@ def _write_csv(path: str, rows: int, seed: int = 7) -> int:
         .order_by("pk")
         .values_list("member_number", flat=True)
     )
-    rng = random.Random(seed)
+    from chuxin.core.models import ImportJob
+
+    # Each run imports new records: its own pair of days, from how many imports ran before.
+    runs = ImportJob.objects.filter(kind="study_records").count()
+    days = (f"2019-07-{1 + runs % 28:02d}", f"2019-08-{1 + runs % 28:02d}")
+    rng = random.Random(seed + runs)
     picked = rng.sample(numbers, min(len(numbers), max(1, rows // (len(items) * 2))))
     written = 0
     with open(path, "w", encoding="utf-8") as out:
         out.write("member_number,item,date,hours\n")
-        # Dates in 2019-06..07 with the "import" source: unlikely to be there already.
         for number in picked:
             for item in items:
-                for day in (3, 17):
+                for day in days:
                     if written >= rows:
                         return written
-                    out.write(f"{number},{item},2019-07-{day:02d},1.5\n")
+                    out.write(f"{number},{item},{day},1.5\n")
                     written += 1
     return written
 

@@ -20,7 +20,7 @@ def figures(unit: Unit) -> tuple[int, int, int, int]:
 
 def assert_counters_true() -> None:
     call_command("check_counters")  # raises CommandError on any drift
-    assert Unit.find_problems() == ([], [], [], [], [])
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_world_counters_match_hand_count(world: World) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chuxin.organization import services as org
 from chuxin.organization.models import Member
-from chuxin.study import progress, services
+from chuxin.study import deltas, progress, services
 from chuxin.study.models import StudyItem
 
 from .conftest import StudyWorld
@@ -73,7 +73,7 @@ def test_bulk_recompute_in_sql_keeps_counters_true(
         for i in range(60)
     ]  # fmt: skip
     monkeypatch.setattr(progress, "SQL_FROM", 5)  # the SQL path from 5 members on
-    monkeypatch.setattr(progress, "ARRAY_FROM", 1)  # deltas by UPDATE ... FROM unnest
+    monkeypatch.setattr(deltas, "ARRAY_FROM", 1)  # deltas by UPDATE ... FROM unnest
     day = timezone.localdate() - dt.timedelta(days=1)
     rows = [NewRecord(m.pk, sw.reading.pk, day, None) for m in members[::2]]
     rows += [NewRecord(m.pk, sw.lecture.pk, day, None) for m in members[::5]]

@@ -67,7 +67,7 @@ def open_page(chromium: Any) -> Iterator[Any]:
             "console",
             lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
         )
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)  # generous: CI machines are busy
         return page
 
     yield _open

@@ -56,6 +56,7 @@ def test_language_switch_and_phone_layout(
     log_in(page, live_server.url, "city_admin")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     page.click(".navbar-toggler")
+    page.wait_for_selector("#mainnav.show")
     page.click("button[name=language][value=en]")
     page.wait_for_selector("html[lang=en]")
     assert "The organization tree" in page.content()

@@ -31,6 +31,19 @@ def unit_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Unit:
     return unit
 
 
+def unit_from_query(user: Any, params: Any, name: str = "unit") -> Unit | None:
+    """The unit a page's query parameter names (None when absent); 404 for nonsense or out of
+    sight, as for any unit."""
+    value = params.get(name, "")
+    if not value:
+        return None
+    try:
+        pk = int(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return unit_get(user, pk)
+
+
 def unit_top_units(user: Any) -> QuerySet[Unit]:
     """Where the user's view of the tree starts: the roots, or the units of their roles."""
     scope = scope_for(user)
@@ -142,12 +155,11 @@ def members_search(
 def member_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Member:
     """One member in scope (a member always sees their own record); 403 if not changeable."""
     qs = Member.objects.select_related("unit", "user")
-    own = (
-        Member.objects.filter(user=user).values_list("pk", flat=True).first()
-        if (user.is_authenticated)
-        else None
-    )
-    member = get_object_or_404(qs if own == pk else scoped(qs, user), pk=pk)
+    member = scoped(qs, user).filter(pk=pk).first()
+    if member is None and user.is_authenticated:
+        member = qs.filter(pk=pk, user=user).first()  # one's own record, whatever the roles
+    if member is None:
+        raise Http404
     if action == Action.MANAGE:
         require(user, member.unit, Action.MANAGE)
     return member

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chuxin.core.exports import Column, csv_response, xlsx_response
+from chuxin.core.forms import add_validation_errors
 from chuxin.core.htmx import render_page_or_partial
 from chuxin.core.pagination import paginate, query_without_page
 from chuxin.core.scoping import Action, scope_for
@@ -103,9 +104,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_list(request: HttpRequest) -> HttpResponseBase:
     """Units in scope, searchable and exportable (the filters apply to the export)."""
     form = UnitFilterForm(request.GET or None)
-    under = None
-    if request.GET.get("under"):
-        under = selectors.unit_get(request.user, _int_or_404(request.GET["under"]))
+    under = selectors.unit_from_query(request.user, request.GET, "under")
     q = kind = ""
     if form.is_valid():
         q, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
@@ -130,7 +129,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             unit = services.unit_create(actor=request.user, parent=parent, **_unit_fields(form))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Unit %(name)s added.") % {"name": unit.name})
             return redirect("organization:unit_detail", pk=unit.pk)
@@ -157,7 +156,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 order=fields["order"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("organization:unit_detail", pk=unit.pk)
@@ -176,23 +175,6 @@ def _unit_fields(form: UnitForm) -> dict[str, Any]:
     }
 
 
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _int_or_404(value: str) -> int:
-    from django.http import Http404
-
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-
-
 # --- Members --------------------------------------------------------------------------------
 
 
@@ -200,9 +182,7 @@ def _int_or_404(value: str) -> int:
 def member_list(request: HttpRequest) -> HttpResponseBase:
     """Members in scope with search, filters and pages; exportable with the same filters."""
     form = MemberFilterForm(request.GET or None)
-    under = None
-    if request.GET.get("unit"):
-        under = selectors.unit_get(request.user, _int_or_404(request.GET["unit"]))
+    under = selectors.unit_from_query(request.user, request.GET, "unit")
     filters: dict[str, Any] = {"status": "active"}
     if form.is_valid():
         filters = {
@@ -251,7 +231,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, unit=unit, member_number=number, **data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Member %(name)s added.") % {"name": member.name})
             return redirect("organization:member_detail", pk=member.pk)
@@ -276,7 +256,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_update(actor=request.user, member=member, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("organization:member_detail", pk=member.pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chuxin.core.forms import add_validation_errors
 from chuxin.core.htmx import render_page_or_partial
 from chuxin.core.pagination import paginate, query_without_page
 from chuxin.core.scoping import Action, scope_for
@@ -33,26 +32,10 @@ FORM_FIELDS = (
 )
 
 
-def form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _unit_param(request: HttpRequest) -> Any:
-    try:
-        pk = int(request.GET.get("unit", ""))
-    except ValueError:
-        return None
-    return org_selectors.unit_get(request.user, pk)
-
-
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     """The problem list of a unit's subtree (or all in sight), filtered; htmx swaps the table."""
-    unit = _unit_param(request)
+    unit = org_selectors.unit_from_query(request.user, request.GET)
     form = ProblemFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.problems_filtered(
@@ -177,7 +160,7 @@ def problem_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 actor=request.user, campaign=form.cleaned_data["campaign"], unit=unit, **data
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Problem %(code)s recorded.") % {"code": problem.code})
             return redirect("problems:detail", pk=problem.pk)
@@ -196,7 +179,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.problem_update(actor=request.user, problem=problem, **data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("problems:detail", pk=problem.pk)

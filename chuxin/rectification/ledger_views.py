@@ -60,9 +60,7 @@ class LedgerFilterForm(StyledFormMixin, forms.Form):
 @login_required
 def ledger_page(request: HttpRequest) -> HttpResponseBase:
     """One of the three lists (``?list=``), or the whole ledger with ``?format=xlsx``."""
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = org_selectors.unit_get(request.user, int(request.GET["unit"]))
+    unit = org_selectors.unit_from_query(request.user, request.GET)
     form = LedgerFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     filters = ledger.LedgerFilters(

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chuxin.core.forms import StyledFormMixin
+from chuxin.core.forms import StyledFormMixin, add_validation_errors
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Campaign, Unit
-from chuxin.problems.views import form_errors
 
 from . import selectors, specials
 
@@ -130,7 +129,7 @@ def special_create(request: HttpRequest) -> HttpResponse:
                 goals=data["goals"],
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Special rectification set up."))
             return redirect("rectification:special_detail", pk=special.pk)
@@ -169,7 +168,7 @@ def special_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 participating_units=_units(request.user, data["participating"], "participating"),
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("rectification:special_detail", pk=special.pk)
@@ -185,7 +184,7 @@ def special_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             specials.special_report_add(actor=request.user, special=special, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Report recorded."))
             return redirect("rectification:special_detail", pk=special.pk)

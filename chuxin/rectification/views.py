@@ -14,27 +14,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chuxin.core.forms import add_validation_errors
 from chuxin.core.htmx import render_page_or_partial
 from chuxin.core.pagination import query_without_page
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Member, Unit
 from chuxin.problems import selectors as problem_selectors
-from chuxin.problems.views import form_errors
 
 from . import selectors, services
 from .attachments import check_files
 from .forms import ObjectiveForm, ProgressForm, TaskFilterForm, TaskForm, TransitionForm
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _unit_param(request: HttpRequest) -> Unit | None:
-    try:
-        pk = int(request.GET.get("unit", ""))
-    except ValueError:
-        return None
-    return org_selectors.unit_get(request.user, pk)
 
 
 def _member(user: Any, number: str, field: str) -> Member | None:
@@ -90,15 +82,6 @@ def _task_values(user: Any, data: dict[str, Any]) -> dict[str, Any]:
 _FIELD_FOR = {"responsible_leader": "leader_number", "responsible_person": "person_number"}
 
 
-def _task_form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = _FIELD_FOR.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # --- Home and list ---------------------------------------------------------------------------
 
 
@@ -113,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     """Tasks in sight (of a unit's subtree), filtered, with their red / yellow / green light."""
-    unit = _unit_param(request)
+    unit = org_selectors.unit_from_query(request.user, request.GET)
     form = TaskFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.TaskFilters(
@@ -180,7 +163,7 @@ def task_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 **values,
             )
         except ValidationError as exc:
-            _task_form_errors(form, exc)
+            add_validation_errors(form, exc, _FIELD_FOR)
         else:
             messages.success(request, _("Task %(code)s created.") % {"code": task.code})
             return redirect("rectification:task_detail", pk=task.pk)
@@ -212,7 +195,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             values = _task_values(request.user, form.cleaned_data)
             services.task_update(actor=request.user, task=task, **values)
         except ValidationError as exc:
-            _task_form_errors(form, exc)
+            add_validation_errors(form, exc, _FIELD_FOR)
         else:
             messages.success(request, _("Saved."))
             return redirect("rectification:task_detail", pk=task.pk)
@@ -262,7 +245,7 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.stage_objective_add(actor=request.user, task=task, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             return _work(request, pk)
     return _work(request, pk, objective_form=form)
@@ -302,7 +285,7 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
                 files=files,
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             return _work(request, pk)
     return _work(request, pk, progress_form=form)

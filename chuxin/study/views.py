@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
+from chuxin.core.forms import add_validation_errors
 from chuxin.core.pagination import paginate, query_without_page
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
@@ -29,14 +30,6 @@ from .forms import DeadEndForm, RecordForm, SessionForm, StudyItemForm
 from .models import StudyRecord
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _int(value: Any) -> int | None:
@@ -121,7 +114,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, campaign=campaign, material=material, **data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Study item “%(t)s” added.") % {"t": item.title})
             return redirect("study:item_list")
@@ -147,7 +140,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.study_item_update(actor=request.user, item=item, material=material, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("study:item_list")
@@ -295,7 +288,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -375,7 +368,7 @@ def _member_page(request: HttpRequest, member: Member, *, own: bool) -> HttpResp
             try:
                 service(actor=request.user, member=member, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Recorded."))
                 target = reverse("study:me") if own else reverse("study:member", args=[member.pk])

@@ -32,7 +32,7 @@ class _Echo:
         return value
 
 
-def _safe_cell(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """Text starting with = + - @ is prefixed so a spreadsheet never runs it as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -41,7 +41,7 @@ def _safe_cell(value: Any) -> Any:
 
 def _rows(columns: list[Column], rows: Iterable[Any]) -> Iterator[list[Any]]:
     for row in rows:
-        yield [_safe_cell(col.value(row)) for col in columns]
+        yield [safe_cell(col.value(row)) for col in columns]
 
 
 def export_filename(stem: str, extension: str) -> str:

@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from chuxin.core.exports import export_filename
+from chuxin.core.exports import export_filename, safe_cell
 from chuxin.organization.models import Unit
 from chuxin.problems.models import Problem, ProblemCategory, ProblemSource
 from chuxin.problems.selectors import problems_visible
@@ -300,12 +300,6 @@ def _chunked(qs: QuerySet[Any], size: int = 2000) -> Iterator[Any]:
 # --- The workbook ----------------------------------------------------------------------------
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 CHOICE_SETS = (ProblemSource, ProblemCategory, TaskTypeChoices, TaskStatus)
 
 
@@ -344,7 +338,7 @@ def _sheet(
     sheet.append(header)
     count = 0
     for row in rows:
-        sheet.append([_safe(row.get(c.key, "")) for c in columns])
+        sheet.append([safe_cell(row.get(c.key, "")) for c in columns])
         count += 1
     return count
 

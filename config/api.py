@@ -6,8 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from chuxin.assessment.api import router as assessment_router
+from chuxin.conferences.api import router as conferences_router
 from chuxin.core.api_auth import API_AUTH
+from chuxin.guidance.api import router as guidance_router
+from chuxin.investigation.api import router as investigation_router
+from chuxin.mechanisms.api import router as mechanisms_router
+from chuxin.meetings.api import router as meetings_router
 from chuxin.organization.api import router as organization_router
+from chuxin.oversight.api import router as oversight_router
+from chuxin.portal.api import router as portal_router
 from chuxin.problems.api import router as problems_router
 from chuxin.rectification.api import router as rectification_router
 from chuxin.study.api import router as study_router
@@ -40,3 +48,11 @@ api.add_router("/", organization_router)
 api.add_router("/study/", study_router)
 api.add_router("/problems", problems_router)
 api.add_router("/rectification/", rectification_router)
+api.add_router("/meetings/", meetings_router)
+api.add_router("/conferences/", conferences_router)
+api.add_router("/investigation/", investigation_router)
+api.add_router("/mechanisms/", mechanisms_router)
+api.add_router("/guidance/", guidance_router)
+api.add_router("/assessment/", assessment_router)
+api.add_router("/portal/", portal_router)
+api.add_router("/oversight/", oversight_router)

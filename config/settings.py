@@ -85,6 +85,14 @@ INSTALLED_APPS = [
     "chuxin.study",
     "chuxin.problems",
     "chuxin.rectification",
+    "chuxin.meetings",
+    "chuxin.conferences",
+    "chuxin.investigation",
+    "chuxin.mechanisms",
+    "chuxin.guidance",
+    "chuxin.assessment",
+    "chuxin.portal",
+    "chuxin.oversight",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Indicator schemes and frozen evaluations of units."""

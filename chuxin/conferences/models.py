@@ -1,0 +1,1 @@
+"""Promotion conferences: venues, agenda, deployed work, the news release."""

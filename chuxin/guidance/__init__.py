@@ -1,0 +1,1 @@
+"""Guidance teams, their assigned units, visits, findings and ratings."""

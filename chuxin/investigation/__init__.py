@@ -1,0 +1,1 @@
+"""Research topics led by leading cadres, their activities, findings and reports."""

@@ -1,0 +1,1 @@
+"""Special democratic and organizational life meetings: preparation, holding, follow-up."""

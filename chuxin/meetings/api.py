@@ -1,0 +1,5 @@
+"""Life meetings through the JSON API (/api/v1/meetings/...)."""
+
+from ninja import Router
+
+router = Router(tags=["meetings"])

@@ -1,0 +1,1 @@
+"""The leading group's dashboard, snapshots and briefings."""

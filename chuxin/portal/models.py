@@ -1,0 +1,1 @@
+"""The public's portal: opinions, tracking codes, public results, satisfaction."""

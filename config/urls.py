@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from chuxin.core import calendar_views
 from chuxin.core import views as core_views
 from config.api import api
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", core_views.home, name="home"),
     path("inbox/", core_views.inbox, name="inbox"),
+    path("calendar/", calendar_views.my_calendar, name="my_calendar"),
+    path("calendar/mine.ics", calendar_views.my_calendar_ics, name="my_calendar_ics"),
+    path("calendar/feed/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

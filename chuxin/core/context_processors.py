@@ -19,6 +19,7 @@ SECTIONS = [
     ("problems", _("Problems"), "problems:list", ("problems:",), False),
     ("rectification", _("Rectification"), "rectification:home", ("rectification:",), False),
     ("imports", _("Imports"), "organization:import_start", ("organization:import",), True),
+    ("calendar", _("My calendar"), "my_calendar", ("my_calendar",), False),
     ("inbox", _("Inbox"), "inbox", ("inbox",), False),
 ]
 

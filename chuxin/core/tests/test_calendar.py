@@ -28,7 +28,7 @@ def _source(user: Any, start: dt.datetime, end: dt.datetime) -> list[calendar.Ev
         calendar.Event(uid="a@test", title="第三次推进会", start=soon, url="/conferences/3/"),
         calendar.Event(uid="old@test", title="过去的会", start=timezone.now() - dt.timedelta(1)),
     ]
-    return [e for e in events if start <= e.start <= end]  # type: ignore[operator]
+    return [e for e in events if start <= e.start <= end]
 
 
 @pytest.fixture

@@ -124,3 +124,38 @@ class Problem(TimeStampedModel):
     def is_counted(self) -> bool:
         """Merged problems live on in their survivor: they count no more."""
         return self.status != ProblemStatus.MERGED
+
+
+class ProblemSignature(models.Model):
+    """Marks a problem whose text has been indexed for duplicate suggestions, with a digest
+    of the text indexed (a changed text is indexed again). Derived data, rebuilt at will."""
+
+    problem = models.OneToOneField(
+        Problem, on_delete=models.CASCADE, primary_key=True, related_name="signature"
+    )
+    digest = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("problem text signature")
+        verbose_name_plural = _("problem text signatures")
+
+    def __str__(self) -> str:
+        return f"signature of {self.problem_id}"
+
+
+class ProblemBand(models.Model):
+    """One locality-sensitive key of a problem's text (a band of its one-permutation MinHash
+    over character bigrams; see ``similarity``). Problems sharing a key in the same unit are
+    the candidates for duplicates; the (unit, key) index finds them among any number."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="bands")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("problem text band")
+        verbose_name_plural = _("problem text bands")
+        indexes = [models.Index(fields=["unit", "key"], name="problem_band_unit_key")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}:{self.key}"

@@ -62,37 +62,46 @@ def may_record(user: Any) -> bool:
 
 
 def likely_duplicates(user: Any, problem: Problem, limit: int = 5) -> list[tuple[Problem, float]]:
-    """Problems of the same unit whose title is most like this one's (bigram similarity; the
-    titles say what the problem is, descriptions differ in detail and would dilute it)."""
-    from .similarity import MAX_PROBLEMS, THRESHOLD, ngrams, similarity
+    """Open problems of the same unit most like this one (bigram similarity of the titles or
+    of title with description, whichever is higher), found among all of the unit's open
+    problems through the duplicate index (``problems.duplicates``)."""
+    from .duplicates import candidates, ensure_unit_indexed
+    from .similarity import THRESHOLD, score
 
-    mine = ngrams(problem.title)
+    ensure_unit_indexed(problem.unit_id)
+    ids = candidates(problem)
+    if not ids:
+        return []
     others = (
         problems_visible(user)
-        .filter(unit=problem.unit, campaign=problem.campaign)
-        .exclude(pk=problem.pk)
+        .filter(pk__in=ids, unit=problem.unit, campaign=problem.campaign)
         .exclude(status="merged")
-        .order_by("-pk")
-        .values_list("pk", "title")[:MAX_PROBLEMS]
     )
-    scored = [(pk, similarity(mine, ngrams(title))) for pk, title in others]
-    best = sorted((s for s in scored if s[1] >= THRESHOLD), key=lambda s: -s[1])[:limit]
-    found = {p.pk: p for p in Problem.objects.filter(pk__in=[pk for pk, _ in best])}
-    return [(found[pk], round(score, 2)) for pk, score in best if pk in found]
+    mine = (problem.title, problem.description)
+    scored = [(p, score(mine, (p.title, p.description))) for p in others]
+    best = sorted((s for s in scored if s[1] >= THRESHOLD), key=lambda s: (-s[1], -s[0].pk))
+    return [(p, round(value, 2)) for p, value in best[:limit]]
 
 
 def duplicate_pairs(user: Any, unit: Unit) -> list[tuple[Problem, Problem, float]]:
-    """Likely duplicate pairs among the problems lying in one unit."""
-    from .similarity import MAX_PROBLEMS, similar_pairs
+    """Likely duplicate pairs among the open problems lying in one unit, most alike first."""
+    from .duplicates import candidate_pairs, ensure_unit_indexed
+    from .similarity import THRESHOLD, score
 
-    rows = list(
-        problems_visible(user)
-        .filter(unit=unit)
-        .exclude(status="merged")
-        .order_by("-pk")
-        .values_list("pk", "title")[:MAX_PROBLEMS]
-    )
-    pairs = similar_pairs(rows)[:100]
-    ids = {p.first for p in pairs} | {p.second for p in pairs}
-    found = {p.pk: p for p in Problem.objects.filter(pk__in=ids)}
-    return [(found[p.first], found[p.second], p.score) for p in pairs]
+    ensure_unit_indexed(unit.pk)
+    pairs = candidate_pairs(unit.pk)
+    ids = {pk for pair in pairs for pk in pair}
+    found = {
+        p.pk: p
+        for p in problems_visible(user).filter(pk__in=ids, unit=unit).exclude(status="merged")
+    }
+    out = []
+    for a, b in pairs:
+        if a in found and b in found:
+            value = score(
+                (found[a].title, found[a].description), (found[b].title, found[b].description)
+            )
+            if value >= THRESHOLD:
+                out.append((found[a], found[b], round(value, 2)))
+    out.sort(key=lambda t: (-t[2], t[0].pk, t[1].pk))
+    return out[:100]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization.models import Campaign, Unit
 
+from .duplicates import index_problems
 from .models import Problem, ProblemCategory, ProblemSource, ProblemStatus, PublicPoint, Severity
 from .signals import ProblemState, problem_changed
 
@@ -117,6 +118,7 @@ def problem_create(
         **values | {"title": values["title"].strip()},
     )
     problem_changed.send(Problem, problem=problem, before=None, after=state_of(problem))
+    index_problems([problem])
     return problem
 
 
@@ -135,6 +137,8 @@ def problem_update(*, actor: Any, problem: Problem, **changes: Any) -> Problem:
         setattr(problem, name, value.strip() if name == "title" else value)
     problem.save()
     problem_changed.send(Problem, problem=problem, before=before, after=state_of(problem))
+    if "title" in changes or "description" in changes:
+        index_problems([problem])
     return problem
 
 
@@ -219,4 +223,5 @@ def problem_escalate(*, actor: Any, problem: Problem, note: str = "") -> Problem
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     problem_changed.send(Problem, problem=upper_problem, before=None, after=state_of(upper_problem))
+    index_problems([upper_problem])
     return upper_problem

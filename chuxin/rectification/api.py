@@ -1,14 +1,14 @@
 """Rectification through the JSON API (/api/v1/rectification/...): tasks with their stage
-objectives, progress updates and status changes, and a unit's figures from the counters.
-
-Evidence files are uploaded on the task page (multipart); the API lists them by name."""
+objectives, progress updates and status changes, evidence files (multipart upload, download
+only to users in scope), the ledger as .xlsx, and a unit's figures from the counters."""
 
 import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from django.http import FileResponse, Http404, HttpRequest
+from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from chuxin.core.scoping import Action
@@ -17,7 +17,9 @@ from chuxin.organization.models import Member, Unit
 from chuxin.problems import selectors as problem_selectors
 from chuxin.problems.models import ProblemCategory, ProblemSource
 
-from . import selectors, services, specials
+from . import evidence as evidence_services
+from . import ledger, selectors, services, specials
+from .attachments import check_files
 from .models import (
     ProgressUpdate,
     RectificationTask,
@@ -40,6 +42,11 @@ class ObjectiveOut(Schema):
     done_on: dt.date | None
     evidence: str
     light: str
+    files: list["EvidenceOut"] = Field(default_factory=list)
+
+    @staticmethod
+    def resolve_files(obj: StageObjective) -> Any:
+        return obj.files.all() if obj.pk else []
 
     @staticmethod
     def resolve_light(obj: StageObjective) -> str:
@@ -78,6 +85,16 @@ class EvidenceOut(Schema):
     original_name: str
     content_type: str
     size: int
+    note: str = ""
+    update_id: int | None = None
+    objective_id: int | None = None
+    url: str = Field("", description="where to download the file (empty for a note)")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        if not obj.file:
+            return ""
+        return f"/api/v1/rectification/evidence/{obj.pk}"
 
 
 class UpdateOut(Schema):
@@ -153,6 +170,11 @@ class TaskFilterIn(FilterSchema):
 class TransitionIn(Schema):
     action: str = Field(description="start, submit, long_term, accept, return, reopen")
     reason: str = Field("", max_length=2000)
+    links: dict[str, str] = Field(
+        default_factory=dict,
+        description="extra values the close rules read on accept, e.g. "
+        '{"mechanism": "JZ-1-00001"} to link a long-term task to a mechanism',
+    )
 
 
 class ObjectiveIn(Schema):
@@ -280,7 +302,11 @@ def tasks_transition(
 ) -> RectificationTask:
     task = selectors.task_get(request.user, task_id)
     services.task_transition(
-        actor=request.user, task=task, action=payload.action, reason=payload.reason
+        actor=request.user,
+        task=task,
+        action=payload.action,
+        reason=payload.reason,
+        links=payload.links,
     )
     return _detail(request, task_id)
 
@@ -328,6 +354,93 @@ def updates_create(request: HttpRequest, task_id: int, payload: UpdateIn) -> Sta
         percent=payload.percent,
     )
     return Status(201, update)
+
+
+@router.post("/tasks/{task_id}/updates/upload", response={201: UpdateOut})
+def updates_create_with_files(
+    request: HttpRequest,
+    task_id: int,
+    text: Form[str],
+    date: Form[dt.date | None] = None,
+    percent: Form[int | None] = None,
+    evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[ProgressUpdate]:
+    """A progress update with evidence files (multipart/form-data: ``text``, ``date``,
+    ``percent``, one or more ``evidence`` files): images, PDF and office files only, each
+    within the size limit, as on the task page."""
+    task = selectors.task_get(request.user, task_id, action=Action.MANAGE)
+    files = check_files(list(evidence or []))
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValidationError({"percent": "A percent is between 0 and 100."})
+    update = services.progress_update_add(
+        actor=request.user, task=task, text=text, date=date, percent=percent, files=files
+    )
+    return Status(201, ProgressUpdate.objects.prefetch_related("files").get(pk=update.pk))
+
+
+@router.post("/objectives/{objective_id}/evidence", response={201: list[EvidenceOut]})
+def objectives_evidence(
+    request: HttpRequest,
+    objective_id: int,
+    evidence: File[list[UploadedFile]],
+) -> Status[Any]:
+    """Evidence files of a stage objective (multipart/form-data, one or more ``evidence``)."""
+    objective = selectors.objective_get(request.user, objective_id)
+    if not services.may_work(request.user, objective.task):
+        raise PermissionDenied
+    files = check_files(list(evidence))
+    stored = evidence_services.objective_evidence_add(
+        actor=request.user, objective=objective, files=files
+    )
+    return Status(201, stored)
+
+
+@router.get("/tasks/{task_id}/evidence", response=list[EvidenceOut])
+@paginate(LimitOffsetPagination)
+def evidence_list(request: HttpRequest, task_id: int) -> Any:
+    """Every piece of evidence of a task: files of its updates and objectives, and notes."""
+    task = selectors.task_get(request.user, task_id)
+    return task.evidence.order_by("id")
+
+
+@router.get("/evidence/{evidence_id}", response={200: None})
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """An evidence file, only to those who may see its task (404 otherwise)."""
+    item = selectors.evidence_get(request.user, evidence_id)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name)
+    response["Content-Type"] = item.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The ledger -----------------------------------------------------------------------------
+
+
+class LedgerFilterIn(FilterSchema):
+    unit: int | None = Field(None, description="the ledger of this unit's subtree")
+    batch: int | None = None
+    source: ProblemSource | None = None
+    category: ProblemCategory | None = None
+    status: TaskStatus | None = None
+    task_type: TaskType | None = None
+    overdue: bool = False
+
+
+@router.get("/ledger.xlsx", response={200: None})
+def ledger_xlsx(request: HttpRequest, filters: Query[LedgerFilterIn]) -> FileResponse:
+    """The whole ledger (problem, task and responsibility lists, one sheet each) as .xlsx,
+    with the ledger page's filters and columns; headers in the request's language."""
+    from .ledger_views import ledger_filters
+
+    unit = org_selectors.unit_get(request.user, filters.unit) if filters.unit else None
+    form, f = ledger_filters(request.user, request.GET, unit)
+    if request.GET and not form.is_valid():
+        raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+    return ledger.ledger_response(request.user, f, ledger.ledger_stem(unit))
 
 
 # --- Units ----------------------------------------------------------------------------------

@@ -30,7 +30,14 @@ from chuxin.problems.models import Problem, ProblemCategory, ProblemSource
 from chuxin.problems.selectors import problems_visible
 
 from . import selectors
-from .models import OPEN_STATUSES, ProgressUpdate, RectificationTask, StageObjective, TaskStatus
+from .models import (
+    OPEN_STATUSES,
+    Evidence,
+    ProgressUpdate,
+    RectificationTask,
+    StageObjective,
+    TaskStatus,
+)
 from .models import TaskType as TaskTypeChoices
 
 DONE_MARK = "✓"
@@ -222,7 +229,7 @@ def problem_cells(no: int, problem: Problem) -> dict[str, Any]:
     if task is None:
         return cells
     updates = list(task.updates.all())
-    files = [f.original_name for u in updates for f in u.files.all()]
+    files = [e.label for e in task.evidence.all()]
     return cells | {
         "direction": task.direction,
         "measures": measures_text(task.measures),
@@ -278,10 +285,8 @@ def with_ledger_prefetch(qs: QuerySet[Problem]) -> QuerySet[Problem]:
     ).prefetch_related(
         "co_units",
         Prefetch("stage_objectives", queryset=StageObjective.objects.order_by("order", "id")),
-        Prefetch(
-            "updates",
-            queryset=ProgressUpdate.objects.order_by("-date", "-id").prefetch_related("files"),
-        ),
+        Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-date", "-id")),
+        Prefetch("evidence", queryset=Evidence.objects.order_by("id")),
     )
     return qs.prefetch_related(Prefetch("tasks", queryset=tasks.order_by("pk")))
 
@@ -389,6 +394,11 @@ def ledger_workbook(user: Any, f: LedgerFilters, path: str) -> dict[str, int]:
     _lists_sheet(workbook, lists_title)
     workbook.save(path)
     return counts
+
+
+def ledger_stem(unit: Unit | None) -> str:
+    """The file name's stem of a unit's ledger (the page and the API name it alike)."""
+    return f"ledger-{unit.code}" if unit else "ledger"
 
 
 def ledger_response(user: Any, f: LedgerFilters, stem: str) -> FileResponse:

@@ -57,24 +57,31 @@ class LedgerFilterForm(StyledFormMixin, forms.Form):
         ).order_by("campaign_id", "number")
 
 
+def ledger_filters(
+    user: Any, data: Any, unit: Any
+) -> tuple[LedgerFilterForm, ledger.LedgerFilters]:
+    """The ledger's filters from a query string: one code path for the page and the API."""
+    form = LedgerFilterForm(data or None, user=user)
+    clean = form.cleaned_data if form.is_valid() else {}
+    filters = ledger.LedgerFilters(
+        unit=unit,
+        batch=clean["batch"].pk if clean.get("batch") else None,
+        source=clean.get("source", ""),
+        category=clean.get("category", ""),
+        status=clean.get("status", ""),
+        task_type=clean.get("task_type", ""),
+        overdue=bool(clean.get("overdue")),
+    )
+    return form, filters
+
+
 @login_required
 def ledger_page(request: HttpRequest) -> HttpResponseBase:
     """One of the three lists (``?list=``), or the whole ledger with ``?format=xlsx``."""
     unit = org_selectors.unit_from_query(request.user, request.GET)
-    form = LedgerFilterForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = ledger.LedgerFilters(
-        unit=unit,
-        batch=data["batch"].pk if data.get("batch") else None,
-        source=data.get("source", ""),
-        category=data.get("category", ""),
-        status=data.get("status", ""),
-        task_type=data.get("task_type", ""),
-        overdue=bool(data.get("overdue")),
-    )
+    form, filters = ledger_filters(request.user, request.GET, unit)
     if request.GET.get("format") == "xlsx":
-        stem = f"ledger-{unit.code}" if unit else "ledger"
-        return ledger.ledger_response(request.user, filters, stem)
+        return ledger.ledger_response(request.user, filters, ledger.ledger_stem(unit))
     which = request.GET.get("list", "problems")
     if which not in LISTS:
         which = "problems"

@@ -135,6 +135,16 @@ class RectificationTask(TimeStampedModel):
             models.Index(fields=["responsible_unit", "status"], name="task_unit_status"),
             models.Index(fields=["is_overdue", "time_limit"], name="task_overdue"),
             models.Index(fields=["status", "time_limit"], name="task_status_limit"),
+            # The open tasks not (yet) flagged overdue, by time limit: after midnight the ones
+            # whose limit just passed are found here at once (``counters.overdue_current``).
+            models.Index(
+                fields=["time_limit"],
+                condition=models.Q(
+                    is_overdue=False,
+                    status__in=["not_started", "in_progress", "returned"],
+                ),
+                name="task_open_unflagged",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,21 +209,46 @@ class ProgressUpdate(models.Model):
 
 
 class Evidence(models.Model):
-    """An evidence file of a progress update. Stored under a generated name; served only to
-    users who may see the task (``views.evidence_download``), never from the media URL."""
+    """Evidence of a task: a file of a progress update or of a stage objective, or a note (a
+    text reference, e.g. what a ledger spreadsheet's 佐证材料 column said: files cannot come
+    in a spreadsheet). Files are stored under a generated name and served only to users who
+    may see the task (``views.evidence_download``, the API), never from the media URL."""
 
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to="rectification/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
+    task = models.ForeignKey(
+        RectificationTask, on_delete=models.CASCADE, related_name="evidence", null=True
+    )
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="files", null=True, blank=True
+    )
+    objective = models.ForeignKey(
+        StageObjective, on_delete=models.CASCADE, related_name="files", null=True, blank=True
+    )
+    file = models.FileField(upload_to="rectification/%Y/%m/", blank=True)
+    note = models.TextField(_("evidence note"), blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.original_name or self.note[:50]
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)
+
+    @property
+    def label(self) -> str:
+        """What the ledger's 佐证材料 column says of it."""
+        return self.original_name if self.file else self.note
 
 
 class TaskEvent(models.Model):
@@ -343,6 +378,42 @@ class UnitWebhook(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit_id} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class WebhookDelivery(models.Model):
+    """One POST of one payload to a unit's webhook: tried at once, retried with backoff by
+    the background task (``webhooks.deliver_due``) until delivered or ``MAX_ATTEMPTS``."""
+
+    hook = models.ForeignKey(UnitWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(_("kind"), max_length=60)
+    payload: models.JSONField[dict[str, object]] = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    response_code = models.PositiveSmallIntegerField(_("response"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["hook", "-created_at"], name="delivery_hook_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hook_id} {self.kind} {self.status}"
 
 
 class SpecialReport(models.Model):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -88,8 +89,10 @@ def objective_get(user: Any, pk: int) -> StageObjective:
 
 def evidence_get(user: Any, pk: int) -> Evidence:
     """An evidence file of a task the user can see (404 otherwise)."""
-    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=pk)
-    task_get(user, evidence.update.task_id)
+    evidence = get_object_or_404(Evidence.objects.exclude(file=""), pk=pk)
+    if evidence.task_id is None:
+        raise Http404
+    task_get(user, evidence.task_id)
     return evidence
 
 

@@ -12,8 +12,7 @@ Who may do what:
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +27,9 @@ from chuxin.organization.models import Campaign, Member, Role, Unit
 from chuxin.problems.models import Problem, ProblemStatus
 from chuxin.problems.services import problem_set_status
 
-from . import counters
+from . import counters, guards
 from .attachments import CheckedFile
 from .models import (
-    Evidence,
     ProgressUpdate,
     RectificationTask,
     SpecialRectification,
@@ -343,9 +341,16 @@ def task_update(*, actor: Any, task: RectificationTask, **changes: Any) -> Recti
 
 @transaction.atomic
 def task_transition(
-    *, actor: Any, task: RectificationTask, action: str, reason: str = ""
+    *,
+    actor: Any,
+    task: RectificationTask,
+    action: str,
+    reason: str = "",
+    links: Mapping[str, Any] | None = None,
 ) -> RectificationTask:
-    """Move the task along the status machine; refused moves change nothing."""
+    """Move the task along the status machine; refused moves change nothing. Verifying and
+    closing also runs the close guards other apps registered (``guards``), with ``links``
+    (extra values they declared, e.g. a mechanism to link)."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError({"action": _("Unknown action.")})
@@ -372,6 +377,11 @@ def task_transition(
     if action == "submit":
         task.submitted_on = today
     elif action == "accept":
+        guards.check_close(
+            guards.CloseAttempt(
+                actor=actor, task=task, reason=reason, links=guards.clean_links(links)
+            )
+        )
         task.closed_on = today
         task.verified_by = actor
     elif action == "return":
@@ -471,16 +481,10 @@ def progress_update_add(
         percent=percent,
         created_by=actor,
     )
-    for checked in files:
-        ext = checked.name.rsplit(".", 1)[-1].lower()
-        checked.file.name = f"{uuid.uuid4().hex}.{ext}"
-        Evidence.objects.create(
-            update=update,
-            file=checked.file,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-        )
+    if files:
+        from .evidence import store_files
+
+        store_files(actor=actor, task=task, files=files, update=update)
     before = _snapshot(task)
     old = task.status
     if percent is not None:

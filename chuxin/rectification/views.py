@@ -22,7 +22,7 @@ from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Member, Unit
 from chuxin.problems import selectors as problem_selectors
 
-from . import selectors, services
+from . import guards, selectors, services
 from .attachments import check_files
 from .forms import ObjectiveForm, ProgressForm, TaskFilterForm, TaskForm, TransitionForm
 
@@ -220,6 +220,7 @@ def _work_context(request: HttpRequest, task_pk: int, **extra: Any) -> dict[str,
         "events": task.events.all(),
         "can_work": services.may_work(request.user, task),
         "actions": services.allowed_actions(request.user, task),
+        "close_fields": guards.close_fields(),
         "objective_form": extra.pop("objective_form", None) or ObjectiveForm(),
         "progress_form": extra.pop("progress_form", None) or ProgressForm(),
         **extra,
@@ -304,6 +305,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             task=task,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
+            links={f.name: request.POST.get(f.name, "") for f in guards.close_fields()},
         )
     except ValidationError as exc:
         return _work(request, pk, work_errors=exc.messages)

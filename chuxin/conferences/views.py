@@ -1,0 +1,568 @@
+"""Pages of promotion conferences: the list of a campaign's conferences (with .xlsx and .ics),
+the conference page (participants, sub-venues, agenda, deployed work with its progress, each
+with its inline form for those who manage the organizer), create and edit, and the release:
+editor with a preview in both languages, generate, publish, .docx and the print view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chuxin.core.exports import Column, xlsx_response
+from chuxin.core.forms import add_validation_errors
+from chuxin.core.scoping import Action, scope_for
+from chuxin.organization import selectors as org_selectors
+from chuxin.organization.models import Campaign, Member, Unit
+from chuxin.rectification.models import SpecialRectification
+
+from . import selectors, services
+from .calendar_events import campaign_ics
+from .forms import (
+    ConferenceForm,
+    DeployedItemForm,
+    PersonForm,
+    ReleaseForm,
+    SpeechForm,
+    VenueForm,
+)
+from .models import Conference, ConferenceFormat, Release
+from .release import release_docx
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def units_by_codes(user: Any, raw: str, field: str) -> list[Unit]:
+    """Units in the user's sight named by code (one per line or comma-separated)."""
+    codes = [c.strip() for c in raw.replace("\uff0c", ",").replace(",", "\n").splitlines()]
+    codes = [c for c in codes if c]
+    found = {u.code: u for u in org_selectors.units_visible(user).filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError({field: _("Unknown unit codes: %(c)s") % {"c": ", ".join(missing)}})
+    return [found[c] for c in codes]
+
+
+def member_by_number(user: Any, number: str, field: str) -> Member | None:
+    number = (number or "").strip()
+    if not number:
+        return None
+    member = org_selectors.members_visible(user).filter(member_number=number).first()
+    if member is None:
+        raise ValidationError({field: _("No member numbered %(n)s in your scope.") % {"n": number}})
+    return member
+
+
+def _managed_campaigns(user: Any) -> Any:
+    """Campaigns reaching into a unit the user manages (where they may hold a conference)."""
+    scope = scope_for(user)
+    campaigns = list(org_selectors.campaigns_visible(user))
+    keep = [
+        c.pk
+        for c in campaigns
+        if scope.everything
+        or any(g.manage and g.path.startswith(c.root_unit.path) for g in scope.grants)
+        or scope.allows(c.root_unit, Action.MANAGE)
+    ]
+    return Campaign.objects.filter(pk__in=keep).select_related("root_unit")
+
+
+def _campaign_from_query(request: HttpRequest) -> Campaign | None:
+    raw = request.GET.get("campaign", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return org_selectors.campaign_get(request.user, int(raw))
+
+
+CONFERENCE_COLUMNS = [
+    Column(gettext_lazy("Campaign"), lambda c: c.campaign.title, 30),
+    Column(gettext_lazy("Ordinal"), lambda c: c.ordinal, 8),
+    Column(gettext_lazy("Title"), lambda c: c.title, 36),
+    Column(
+        gettext_lazy("Starts"),
+        lambda c: timezone.localtime(c.starts_at).strftime("%Y-%m-%d %H:%M"),
+        18,
+    ),
+    Column(gettext_lazy("Organizer"), lambda c: c.organizer.name, 24),
+    Column(gettext_lazy("Format"), lambda c: c.get_format_display(), 14),
+    Column(gettext_lazy("Main venue"), lambda c: c.main_venue, 24),
+    Column(gettext_lazy("Sub-venues"), lambda c: c.venue_count, 10),
+    Column(gettext_lazy("Attendance at sub-venues"), lambda c: c.venue_attendance or 0, 12),
+    Column(gettext_lazy("Deployed items"), lambda c: c.item_count, 10),
+]
+
+DEPLOYED_COLUMNS = [
+    Column(gettext_lazy("Conference"), lambda a: a.item.conference.title, 30),
+    Column(gettext_lazy("Work deployed"), lambda a: a.item.title, 36),
+    Column(gettext_lazy("Unit"), lambda a: a.unit.name, 24),
+    Column(gettext_lazy("Time limit"), lambda a: a.item.time_limit, 12),
+    Column(gettext_lazy("Task number"), lambda a: a.task.code, 18),
+    Column(gettext_lazy("Status"), lambda a: a.task.get_status_display(), 18),
+    Column(gettext_lazy("Progress (%)"), lambda a: a.task.progress, 10),
+    Column(gettext_lazy("Overdue"), lambda a: _("yes") if a.task.is_overdue else "", 8),
+]
+
+
+# --- List, calendar, exports -----------------------------------------------------------------
+
+
+@login_required
+def conference_list(request: HttpRequest) -> HttpResponseBase:
+    """The conferences in sight, of one campaign if asked, soonest first; ?export=xlsx."""
+    from django.db.models import Count, Sum
+
+    campaign = _campaign_from_query(request)
+    qs = selectors.conferences_visible(request.user)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    qs = qs.annotate(
+        venue_count=Count("venues", distinct=True),
+        item_count=Count("deployed_items", distinct=True),
+    ).order_by("campaign_id", "ordinal", "pk")
+    export = request.GET.get("export")
+    if export == "xlsx":
+        attendance = dict(
+            selectors.SubVenue.objects.filter(conference__in=qs.values("pk"))
+            .values("conference_id")
+            .annotate(n=Sum("attendance"))
+            .values_list("conference_id", "n")
+        )
+        rows = list(qs[:5000])
+        for c in rows:
+            c.venue_attendance = attendance.get(c.pk, 0)  # type: ignore[attr-defined]
+        return xlsx_response("conferences", str(_("Conferences")), CONFERENCE_COLUMNS, rows)
+    if export == "deployed":
+        return xlsx_response(
+            "conference-deployed-work",
+            str(_("Deployed work")),
+            DEPLOYED_COLUMNS,
+            selectors.deployed_rows(request.user, campaign)[:20000],
+        )
+    return render(
+        request,
+        "conferences/list.html",
+        {
+            "conferences": list(qs[:300]),
+            "campaign": campaign,
+            "campaigns": selectors.campaigns_with_conferences(request.user),
+            "can_create": _managed_campaigns(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def campaign_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's conferences in sight as an .ics file."""
+    campaign = org_selectors.campaign_get(request.user, pk)
+    conferences = (
+        selectors.conferences_visible(request.user)
+        .filter(campaign=campaign)
+        .prefetch_related("venues")
+        .order_by("starts_at")
+    )
+    body = campaign_ics(
+        conferences,
+        name=f"{campaign.title} · {_('Promotion conferences')}",
+        base_url=request.build_absolute_uri("/"),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="conferences-{campaign.pk}.ics"'
+    return response
+
+
+# --- Create and edit -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conference_create(request: HttpRequest) -> HttpResponse:
+    campaigns = _managed_campaigns(request.user)
+    if not campaigns.exists():
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    initial: dict[str, Any] = {"format": ConferenceFormat.TELECONFERENCE}
+    first = campaigns.order_by("-start_date").first()
+    if first is not None:
+        initial["campaign"] = first
+        initial["ordinal"] = first.conferences.filter(archived_at__isnull=True).count() + 1
+    form = ConferenceForm(request.POST or None, campaigns=campaigns, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            organizer = units_by_codes(request.user, data.pop("organizer"), "organizer")
+            if len(organizer) != 1:
+                raise ValidationError({"organizer": _("Give one unit code.")})
+            conference = services.conference_create(
+                actor=request.user, organizer=organizer[0], **data
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Conference recorded."))
+            return redirect("conferences:detail", pk=conference.pk)
+    return render(request, "conferences/form.html", {"form": form, "conference": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    fields = services.CONFERENCE_FIELDS
+    initial = {f: getattr(conference, f) for f in fields}
+    initial |= {"campaign": conference.campaign, "organizer": conference.organizer.code}
+    for name in ("starts_at", "ends_at"):
+        if initial[name] is not None:
+            initial[name] = timezone.localtime(initial[name])
+    form = ConferenceForm(
+        request.POST or None,
+        campaigns=Campaign.objects.filter(pk=conference.campaign_id),
+        initial=initial,
+    )
+    form.fields["campaign"].disabled = True
+    form.fields["organizer"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in fields}
+        try:
+            services.conference_update(actor=request.user, conference=conference, **data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("conferences:detail", pk=conference.pk)
+    return render(request, "conferences/form.html", {"form": form, "conference": conference})
+
+
+@login_required
+@require_POST
+def conference_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    services.conference_archive(actor=request.user, conference=conference)
+    messages.success(request, _("Conference archived."))
+    return redirect("conferences:list")
+
+
+# --- The conference page and its inline forms ------------------------------------------------
+
+
+def _specials(conference: Conference) -> Any:
+    return SpecialRectification.objects.filter(campaign=conference.campaign).select_related(
+        "leading_unit"
+    )
+
+
+def _detail(
+    request: HttpRequest, conference: Conference, forms: dict[str, Any] | None = None
+) -> HttpResponse:
+    conference = selectors.conference_detail(request.user, conference.pk)
+    can_manage = selectors.may_manage(request.user, conference)
+    forms = forms or {}
+    persons = list(conference.persons.all())
+    venues = list(conference.venues.all())
+    context = {
+        "conference": conference,
+        "presiding": [p for p in persons if p.role == "presiding"],
+        "attendees": [p for p in persons if p.role == "attendee"],
+        "venues": venues,
+        "attendance": sum(v.attendance for v in venues),
+        "speeches": list(conference.speeches.all()),
+        "items": selectors.deployed_progress(request.user, conference),
+        "release": selectors.release_of(conference),
+        "can_manage": can_manage,
+        "has_venues": conference.format != ConferenceFormat.ON_SITE,
+    }
+    if can_manage:
+        context |= {
+            "person_form": forms.get("person") or PersonForm(prefix="person"),
+            "venue_form": forms.get("venue") or VenueForm(prefix="venue"),
+            "speech_form": forms.get("speech")
+            or SpeechForm(prefix="speech", specials=_specials(conference)),
+            "item_form": forms.get("item") or DeployedItemForm(prefix="item"),
+        }
+    status = 422 if forms else 200
+    return render(request, "conferences/detail.html", context, status=status)
+
+
+@login_required
+def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.conference_get(request.user, pk))
+
+
+@login_required
+@require_POST
+def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    form = PersonForm(request.POST, prefix="person")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            member = member_by_number(request.user, data.pop("member_number"), "member_number")
+            services.person_add(actor=request.user, conference=conference, member=member, **data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Participant added."))
+            return redirect("conferences:detail", pk=pk)
+    return _detail(request, conference, {"person": form})
+
+
+@login_required
+@require_POST
+def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)
+    services.person_remove(actor=request.user, person=person)
+    messages.success(request, _("Participant removed."))
+    return redirect("conferences:detail", pk=person.conference_id)
+
+
+@login_required
+@require_POST
+def venue_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    form = VenueForm(request.POST, prefix="venue")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            units = units_by_codes(request.user, data.pop("unit_code"), "unit_code")
+            if len(units) != 1:
+                raise ValidationError({"unit_code": _("Give one unit code.")})
+            services.venue_add(actor=request.user, conference=conference, unit=units[0], **data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc, {"unit": "unit_code"})
+        else:
+            messages.success(request, _("Sub-venue added."))
+            return redirect("conferences:detail", pk=pk)
+    return _detail(request, conference, {"venue": form})
+
+
+@login_required
+@require_POST
+def venue_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = selectors.venue_get(request.user, pk)
+    services.venue_remove(actor=request.user, venue=venue)
+    messages.success(request, _("Sub-venue removed."))
+    return redirect("conferences:detail", pk=venue.conference_id)
+
+
+def _speech_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = dict(data)
+    values["key_points"] = services.clean_points(values.get("key_points") or "")
+    values["key_points_en"] = services.clean_points(values.get("key_points_en") or "")
+    return values
+
+
+@login_required
+@require_POST
+def speech_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    form = SpeechForm(request.POST, prefix="speech", specials=_specials(conference))
+    if form.is_valid():
+        try:
+            services.speech_add(
+                actor=request.user, conference=conference, **_speech_values(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Speech added."))
+            return redirect("conferences:detail", pk=pk)
+    return _detail(request, conference, {"speech": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def speech_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    speech = selectors.speech_get(request.user, pk)
+    conference = speech.conference
+    initial = {f: getattr(speech, f) for f in services.SPEECH_FIELDS if f != "member"}
+    initial["key_points"] = "\n".join(speech.key_points)
+    initial["key_points_en"] = "\n".join(speech.key_points_en)
+    form = SpeechForm(request.POST or None, initial=initial, specials=_specials(conference))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.speech_update(
+                actor=request.user, speech=speech, **_speech_values(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("conferences:detail", pk=conference.pk)
+    return render(
+        request,
+        "conferences/speech_form.html",
+        {"form": form, "speech": speech, "conference": conference},
+    )
+
+
+@login_required
+@require_POST
+def speech_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    speech = selectors.speech_get(request.user, pk)
+    services.speech_remove(actor=request.user, speech=speech)
+    messages.success(request, _("Speech removed."))
+    return redirect("conferences:detail", pk=speech.conference_id)
+
+
+@login_required
+@require_POST
+def deployed_add(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    form = DeployedItemForm(request.POST, prefix="item")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            units = units_by_codes(request.user, data.pop("unit_codes"), "unit_codes")
+            services.deployed_item_create(
+                actor=request.user, conference=conference, units=units, **data
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc, {"units": "unit_codes"})
+        else:
+            messages.success(request, _("Work deployed: a task for every unit."))
+            return redirect("conferences:detail", pk=pk)
+    return _detail(request, conference, {"item": form})
+
+
+# --- The release -----------------------------------------------------------------------------
+
+
+def _lang(request: HttpRequest) -> str:
+    lang = request.GET.get("lang", "zh")
+    if lang not in ("zh", "en"):
+        raise Http404
+    return lang
+
+
+def _release(request: HttpRequest, pk: int) -> tuple[Conference, Release]:
+    conference = selectors.conference_get(request.user, pk)
+    release = selectors.release_of(conference)
+    if release is None:
+        raise Http404
+    return conference, release
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drafts in both languages, side by side with their preview; save, publish."""
+    conference = selectors.conference_get(request.user, pk)
+    release = selectors.release_of(conference)
+    can_manage = selectors.may_manage(request.user, conference)
+    form = None
+    status = 200
+    if release is not None and can_manage and not release.is_published:
+        initial = {
+            f: getattr(release, f) for f in ("headline_zh", "body_zh", "headline_en", "body_en")
+        }
+        form = ReleaseForm(request.POST or None, initial=initial)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.release_update(
+                        actor=request.user, release=release, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    add_validation_errors(form, exc)
+                else:
+                    messages.success(request, _("Release saved."))
+                    return redirect("conferences:release", pk=pk)
+            status = 422
+    elif request.method == "POST":
+        from django.core.exceptions import PermissionDenied
+
+        if not can_manage:
+            raise PermissionDenied
+        messages.error(request, _("The release is published and can no longer change."))
+        return redirect("conferences:release", pk=pk)
+    return render(
+        request,
+        "conferences/release.html",
+        {
+            "conference": conference,
+            "release": release,
+            "form": form,
+            "can_manage": can_manage,
+            "previews": [
+                ("zh", release.headline_zh, release.paragraphs("zh")),
+                ("en", release.headline_en, release.paragraphs("en")),
+            ]
+            if release
+            else [],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def release_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    try:
+        services.release_generate(actor=request.user, conference=conference)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Release generated from the record in Chinese and English."))
+    return redirect("conferences:release", pk=pk)
+
+
+@login_required
+@require_POST
+def release_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
+    release = selectors.release_of(conference)
+    if release is None:
+        raise Http404
+    try:
+        services.release_publish(actor=request.user, release=release)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Release published."))
+    return redirect("conferences:release", pk=pk)
+
+
+@login_required
+def release_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The release as .docx (?lang=zh|en)."""
+    lang = _lang(request)
+    conference, release = _release(request, pk)
+    response = HttpResponse(
+        release_docx(release, lang),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="conference-{conference.ordinal}-release-{lang}.docx"'
+    )
+    return response
+
+
+@login_required
+def release_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The release as a page made for printing (?lang=zh|en)."""
+    lang = _lang(request)
+    conference, release = _release(request, pk)
+    return render(
+        request,
+        "conferences/release_print.html",
+        {
+            "conference": conference,
+            "release": release,
+            "lang": lang,
+            "html_lang": "zh-Hans" if lang == "zh" else "en",
+            "headline": release.headline(lang),
+            "paragraphs": release.paragraphs(lang),
+        },
+    )

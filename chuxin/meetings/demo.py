@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def generate(campaign, *, seed=2019):
+    return None

@@ -1,0 +1,395 @@
+"""Pages of supervision & guidance: the teams, a team's page (its units with their live
+figures, furthest behind first; members; visits), the forms to set up teams, members and
+units, to record visits with findings and ratings, to turn a finding into a problem, and the
+office's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chuxin.core.exports import Column, xlsx_response
+from chuxin.core.forms import add_validation_errors
+from chuxin.organization import selectors as org_selectors
+from chuxin.organization.models import Campaign, Unit
+
+from . import selectors, services
+from .forms import (
+    AssignmentForm,
+    FindingForm,
+    MemberForm,
+    ProblemFromFindingForm,
+    RatingForm,
+    SettingsForm,
+    TeamForm,
+    VisitForm,
+)
+from .models import GuidanceTeam, TeamAssignment
+
+
+def _user(username: str, field: str) -> Any:
+    user = get_user_model().objects.filter(username=(username or "").strip()).first()
+    if user is None or not user.is_active:
+        raise ValidationError({field: _("No active user named %(u)s.") % {"u": username}})
+    return user
+
+
+def _office_campaigns(user: Any) -> Any:
+    return Campaign.objects.filter(pk__in=selectors.office_campaign_ids(user)).select_related(
+        "root_unit"
+    )
+
+
+def _require_office(user: Any, team: GuidanceTeam) -> None:
+    if not services.may_manage_teams(user, team.campaign):
+        raise PermissionDenied
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The teams the user is on, or runs as the office."""
+    teams = list(selectors.teams_visible(request.user).order_by("campaign_id", "name")[:500])
+    campaigns = list(_office_campaigns(request.user))
+    return render(
+        request,
+        "guidance/home.html",
+        {"teams": teams, "office_campaigns": campaigns, "can_create": bool(campaigns)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    campaigns = _office_campaigns(request.user)
+    if not campaigns.exists():
+        raise PermissionDenied
+    form = TeamForm(request.POST or None, campaigns=campaigns)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(
+                actor=request.user,
+                campaign=form.cleaned_data["campaign"],
+                name=form.cleaned_data["name"],
+                leader=_user(form.cleaned_data["leader"], "leader"),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Team set up."))
+            return redirect("guidance:team", pk=team.pk)
+    return render(request, "guidance/team_form.html", {"form": form, "team": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(request.user, pk)
+    _require_office(request.user, team)
+    campaigns = Campaign.objects.filter(pk=team.campaign_id)
+    initial = {
+        "campaign": team.campaign,
+        "name": team.name,
+        "leader": team.leader.get_username(),
+        "note": team.note,
+    }
+    form = TeamForm(request.POST or None, campaigns=campaigns, initial=initial)
+    form.fields["campaign"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(
+                actor=request.user,
+                team=team,
+                name=form.cleaned_data["name"],
+                leader=_user(form.cleaned_data["leader"], "leader"),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect("guidance:team", pk=team.pk)
+    return render(request, "guidance/team_form.html", {"form": form, "team": team})
+
+
+@login_required
+@require_POST
+def team_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(request.user, pk)
+    _require_office(request.user, team)
+    services.team_archive(actor=request.user, team=team)
+    messages.success(request, _("Team stood down."))
+    return redirect("guidance:home")
+
+
+def _team_context(request: HttpRequest, team: GuidanceTeam, **extra: Any) -> dict[str, Any]:
+    office = services.may_manage_teams(request.user, team.campaign)
+    return {
+        "team": team,
+        "figures": selectors.team_unit_figures(team),
+        "members": list(selectors.members_of(team)),
+        "visits": list(selectors.visits_of(team)[:50]),
+        "office": office,
+        "can_record": services.may_record(request.user, team),
+        "member_form": extra.pop("member_form", MemberForm()),
+        "assignment_form": extra.pop("assignment_form", AssignmentForm()),
+        **extra,
+    }
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(request.user, pk)
+    return render(request, "guidance/team.html", _team_context(request, team))
+
+
+def _figure_columns() -> list[Column]:
+    return [
+        Column(_("Unit"), lambda f: f.unit.name, 30),
+        Column(_("Unit code"), lambda f: f.unit.code),
+        Column(_("Includes subtree"), lambda f: _("yes") if f.assignment.include_subtree else ""),
+        Column(_("Study coverage %"), lambda f: f.coverage),
+        Column(_("Members not covered"), lambda f: f.uncovered),
+        Column(_("Overdue tasks"), lambda f: f.overdue),
+        Column(_("Open tasks"), lambda f: f.open_tasks),
+        Column(_("Life meetings held"), lambda f: f.meetings_held),
+        Column(_("Life meetings"), lambda f: f.meetings_due),
+        Column(_("Last visit"), lambda f: f.last_visit),
+    ]
+
+
+@login_required
+def team_units_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+    team = selectors.team_get(request.user, pk)
+    return xlsx_response(
+        "guidance-units", _("Units"), _figure_columns(), selectors.team_unit_figures(team)
+    )
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(request.user, pk)
+    _require_office(request.user, team)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user,
+                team=team,
+                user=_user(form.cleaned_data["username"], "username"),
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc, {"user": "username"})
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("guidance:team", pk=team.pk)
+    context = _team_context(request, team, member_form=form)
+    return render(request, "guidance/team.html", context, status=422)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    team = selectors.team_get(request.user, pk)
+    _require_office(request.user, team)
+    user = get_object_or_404(get_user_model(), pk=user_pk)
+    try:
+        services.member_remove(actor=request.user, team=team, user=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Member removed."))
+    return redirect("guidance:team", pk=team.pk)
+
+
+@login_required
+@require_POST
+def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(request.user, pk)
+    _require_office(request.user, team)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data["unit_code"].strip()
+        unit = org_selectors.units_visible(request.user).filter(code=code).first()
+        if unit is None:
+            form.add_error("unit_code", _("Unknown unit code: %(c)s") % {"c": code})
+        else:
+            try:
+                services.assignment_add(
+                    actor=request.user,
+                    team=team,
+                    unit=unit,
+                    include_subtree=form.cleaned_data["include_subtree"],
+                )
+            except ValidationError as exc:
+                add_validation_errors(form, exc, {"unit": "unit_code"})
+            else:
+                messages.success(request, _("Unit assigned."))
+                return redirect("guidance:team", pk=team.pk)
+    context = _team_context(request, team, assignment_form=form)
+    return render(request, "guidance/team.html", context, status=422)
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(TeamAssignment.objects.select_related("team"), pk=pk)
+    team = selectors.team_get(request.user, assignment.team_id)
+    _require_office(request.user, team)
+    try:
+        services.assignment_remove(actor=request.user, assignment=assignment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Unit unassigned."))
+    return redirect("guidance:team", pk=team.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(request.user, pk)
+    if not services.may_record(request.user, team):
+        raise PermissionDenied
+    assignments = list(selectors.assignments_of(team))
+    units = [(a.unit_id, a.unit.name) for a in assignments]
+    initial = {"unit": request.GET.get("unit", "")}
+    form = VisitForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        unit = Unit.objects.get(pk=form.cleaned_data["unit"])
+        try:
+            visit = services.visit_create(
+                actor=request.user,
+                team=team,
+                unit=unit,
+                date=form.cleaned_data["date"],
+                methods=form.cleaned_data["methods"],
+                summary=form.cleaned_data["summary"],
+                rating=form.cleaned_data["rating"],
+                rating_comment=form.cleaned_data["rating_comment"],
+                findings=form.cleaned_data["findings"].splitlines(),
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("guidance:visit", pk=visit.pk)
+    return render(request, "guidance/visit_form.html", {"form": form, "team": team})
+
+
+def _visit_context(request: HttpRequest, visit: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "visit": visit,
+        "team": visit.team,
+        "findings": list(visit.findings.select_related("problem").order_by("pk")),
+        "can_record": services.may_record(request.user, visit.team),
+        "rating_form": extra.pop(
+            "rating_form",
+            RatingForm(initial={"rating": visit.rating, "rating_comment": visit.rating_comment}),
+        ),
+        "finding_form": extra.pop("finding_form", FindingForm()),
+        "problem_form": ProblemFromFindingForm(),
+        **extra,
+    }
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get(request.user, pk)
+    return render(request, "guidance/visit.html", _visit_context(request, visit))
+
+
+@login_required
+@require_POST
+def visit_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get(request.user, pk)
+    if not services.may_record(request.user, visit.team):
+        raise PermissionDenied
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_rate(actor=request.user, visit=visit, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Rating saved."))
+            return redirect("guidance:visit", pk=visit.pk)
+    context = _visit_context(request, visit, rating_form=form)
+    return render(request, "guidance/visit.html", context, status=422)
+
+
+@login_required
+@require_POST
+def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get(request.user, pk)
+    if not services.may_record(request.user, visit.team):
+        raise PermissionDenied
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_add(actor=request.user, visit=visit, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Finding added."))
+            return redirect("guidance:visit", pk=visit.pk)
+    context = _visit_context(request, visit, finding_form=form)
+    return render(request, "guidance/visit.html", context, status=422)
+
+
+@login_required
+@require_POST
+def finding_to_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get(request.user, pk)
+    if not services.may_record(request.user, finding.visit.team):
+        raise PermissionDenied
+    form = ProblemFromFindingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the problem's category and severity."))
+        return redirect("guidance:visit", pk=finding.visit_id)
+    try:
+        problem = services.finding_to_problem(
+            actor=request.user, finding=finding, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Problem %(code)s put on the unit's list.") % {"code": problem.code}
+        )
+    return redirect("guidance:visit", pk=finding.visit_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = _office_campaigns(request.user).filter(pk=campaign_pk).first()
+    if campaign is None:
+        if Campaign.objects.filter(pk=campaign_pk).exists() and request.user.is_authenticated:
+            visible = org_selectors.campaigns_visible(request.user).filter(pk=campaign_pk)
+            if visible.exists():
+                raise PermissionDenied
+        raise Http404
+    current = selectors.settings_for(campaign)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "members_review_meetings": current.members_review_meetings,
+            "members_verify_rectification": current.members_verify_rectification,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.settings_update(actor=request.user, campaign=campaign, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("guidance:home")
+    return render(request, "guidance/settings.html", {"form": form, "campaign": campaign})

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
+from django.db import OperationalError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -40,6 +41,7 @@ METRICS = (*PROBLEM_METRICS, *TASK_METRICS)
 
 # Past this many units with a change, one set-based rewrite beats per-unit path updates.
 BULK_UNITS = 2000
+UPDATE_CHUNK = 5000
 
 
 def rollup() -> rollups.Rollup:
@@ -136,29 +138,73 @@ def own_values() -> dict[int, dict[str, int]]:
 
 def overdue_refresh(today: dt.date | None = None) -> int:
     """Flip ``is_overdue`` where the date alone changed it; apply the per-unit differences.
-    Returns how many tasks changed. Idempotent: a second run the same day changes nothing."""
+    Returns how many tasks changed. Idempotent: a second run the same day changes nothing.
+
+    Safe when two run at once (the sweep and a page that found the flags stale): the rows to
+    flip are locked and re-checked, and each run counts only the rows it flipped itself."""
     today = today or timezone.localdate()
     should = Q(status__in=OPEN_STATUSES, time_limit__lt=today)
-    becoming = RectificationTask.objects.filter(should, is_overdue=False)
-    ceasing = RectificationTask.objects.filter(~should, is_overdue=True)
     changed = 0
     refresh_needed = False
-    for qs, value in ((becoming, True), (ceasing, False)):
-        per_unit = dict(
-            qs.order_by()
-            .values_list("responsible_unit_id")
-            .annotate(n=Count("id"))
-            .values_list("responsible_unit_id", "n")
-        )
-        if not per_unit:
-            continue
-        changed += qs.update(is_overdue=value)
-        if len(per_unit) > BULK_UNITS:
-            refresh_needed = True
-            continue
-        sign = 1 if value else -1
-        for unit_id, n in per_unit.items():
-            _apply(unit_id, {"overdue": sign * n})
-    if refresh_needed:
-        rollups.refresh(rollup())
+    with transaction.atomic():
+        for condition, value in (
+            (should & Q(is_overdue=False), True),
+            (~should & Q(is_overdue=True), False),
+        ):
+            rows = list(
+                RectificationTask.objects.select_for_update()
+                .filter(condition)
+                .order_by()
+                .values_list("pk", "responsible_unit_id")
+            )
+            if not rows:
+                continue
+            per_unit: dict[int, int] = defaultdict(int)
+            for start in range(0, len(rows), UPDATE_CHUNK):
+                chunk = rows[start : start + UPDATE_CHUNK]
+                RectificationTask.objects.filter(pk__in=[pk for pk, _unit in chunk]).update(
+                    is_overdue=value
+                )
+                for _pk, unit_id in chunk:
+                    per_unit[unit_id] += 1
+            changed += len(rows)
+            if len(per_unit) > BULK_UNITS:
+                refresh_needed = True
+                continue
+            sign = 1 if value else -1
+            for unit_id, n in per_unit.items():
+                _apply(unit_id, {"overdue": sign * n})
+        if refresh_needed:
+            rollups.refresh(rollup())
     return changed
+
+
+def overdue_stale(today: dt.date | None = None) -> bool:
+    """Whether some open task's time limit has passed without its overdue flag set: from
+    midnight until the daily sweep, the tasks whose limit was yesterday. One look-up on the
+    partial index ``task_open_unflagged`` (only open, unflagged tasks are in it)."""
+    today = today or timezone.localdate()
+    return RectificationTask.objects.filter(
+        is_overdue=False, status__in=OPEN_STATUSES, time_limit__lt=today
+    ).exists()
+
+
+def overdue_current(today: dt.date | None = None) -> int:
+    """Make the overdue flags and counters right for today before they are read: usually one
+    index look-up finding nothing; right after midnight (before the sweep), the refresh of
+    the tasks whose limit just passed. Returns how many tasks changed.
+
+    Why on read as well as in the sweep: "overdue" changes with the date alone, and a list or
+    count shown at 00:01 must not wait for a scheduled job. The flag (not the date) stays what
+    the lists filter and the counters count, so the indexed overdue list and the maintained
+    counters keep their speed and always agree with each other."""
+    today = today or timezone.localdate()
+    if not overdue_stale(today):
+        return 0
+    try:
+        with transaction.atomic():
+            return overdue_refresh(today)
+    except OperationalError:
+        # SQLite: another connection is writing (most likely this same refresh); the read
+        # goes on with the flags of a moment ago rather than fail.
+        return 0

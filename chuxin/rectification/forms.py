@@ -116,3 +116,12 @@ class ProgressForm(StyledFormMixin, forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=20)
     reason = forms.CharField(required=False, max_length=2000)
+
+
+class WebhookForm(StyledFormMixin, forms.Form):
+    url = forms.CharField(
+        label=_("Address (URL)"),
+        max_length=500,
+        help_text=_("Where reminders and escalations are POSTed as signed JSON."),
+    )
+    active = forms.BooleanField(label=_("Enabled"), required=False, initial=True)

@@ -1,8 +1,16 @@
 """Import of the rectification ledger from the office format (the problem list sheet of the
 ledger export, or a unit's own spreadsheet with the same columns): one row per problem with
 its rectification task. All or nothing; a re-import updates by 问题编号 (problem number)
-instead of adding the problem again. 整改进展, 完成情况, 佐证材料 and 销号日期 are what the
-system records itself (progress, status, evidence, closing): they are exported, not imported.
+instead of adding the problem again.
+
+The columns of what happened are applied through the services, as if a person did it:
+整改进展 (progress) becomes a progress update unless the task already has one saying the same;
+完成情况 (completion) moves the task along the status machine (e.g. "已完成" submits it for
+verification; verifying, returning and reopening need a verifier); 销号日期 (closing date)
+means verified and closed on that date, which only a verifier may import; 佐证材料 (evidence)
+is recorded as an evidence note (a text reference: files cannot come in a spreadsheet), its
+items not already named by the task's evidence. A row asking for what the status machine or
+the importing user's rights refuse is a row error, and nothing is imported.
 """
 
 from __future__ import annotations
@@ -11,8 +19,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from chuxin.core.imports import (
     CellError,
@@ -20,6 +30,7 @@ from chuxin.core.imports import (
     Column,
     Counts,
     Importer,
+    ImportRefused,
     Row,
     RowError,
     duplicate_errors,
@@ -32,8 +43,10 @@ from chuxin.problems import services as problem_services
 from chuxin.problems.models import Problem, ProblemCategory, ProblemSource
 
 from . import services
-from .ledger import DONE_MARK, PROBLEM_COLUMNS
-from .models import StageObjective, TaskType
+from .backfill import task_closing_date_set
+from .evidence import evidence_note_add
+from .ledger import DONE_MARK, LIST_SEP, PROBLEM_COLUMNS
+from .models import RectificationTask, StageObjective, TaskStatus, TaskType
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
 _OBJECTIVE = re.compile(
@@ -53,6 +66,32 @@ def date_value(raw: str) -> dt.date:
         except ValueError:
             pass
     raise CellError(gettext_noop("“%(value)s” is not a date like 2019-11-20."), value=raw)
+
+
+_PROGRESS = re.compile(r"^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s+(.+)$", re.S)
+_EVIDENCE_SPLIT = re.compile("[" + LIST_SEP + "\n;\uff1b]+")
+
+
+def progress_value(raw: str) -> tuple[dt.date | None, str]:
+    """``2019-11-20 已更换管线`` (as exported: the latest update) or just the text."""
+    match = _PROGRESS.match(raw)
+    if match:
+        date = date_value(match[1])
+        if date > timezone.localdate():
+            raise CellError(gettext_noop("“%(value)s” is in the future."), value=match[1])
+        return date, match[2].strip()
+    return None, raw.strip()
+
+
+def evidence_items(raw: str) -> list[str]:
+    return [item.strip() for item in _EVIDENCE_SPLIT.split(raw or "") if item.strip()]
+
+
+def closed_on_value(raw: str) -> dt.date:
+    date = date_value(raw)
+    if date > timezone.localdate():
+        raise CellError(gettext_noop("“%(value)s” is in the future."), value=raw)
+    return date
 
 
 def measures_value(raw: str) -> list[str]:
@@ -94,6 +133,14 @@ CATEGORY_WORDS = {
     "style": ("形式主义官僚主义", "形式主义、官僚主义", "作风问题"),
     "other": ("其他",),
 }
+STATUS_WORDS = {
+    "not_started": ("未开始", "未启动", "尚未开始"),
+    "in_progress": ("正在推进", "推进中", "整改中", "正在整改", "进行中", "未完成", "持续推进"),
+    "submitted": ("已完成", "已完成待验收", "完成待验收", "待验收", "已整改", "整改完成"),
+    "verified": ("已销号", "已验收", "验收销号", "已办结", "办结"),
+    "returned": ("退回", "已退回", "退回整改", "被退回"),
+    "long_term": ("长期坚持", "持续整改", "长期推进"),
+}
 TYPE_WORDS = {
     "immediate": ("立行立改",),
     "limited": ("限期整改",),
@@ -111,10 +158,12 @@ class LedgerImporter(Importer):
     """The rectification ledger: problems with their tasks, in the office's columns."""
 
     kind = "rectification_ledger"
-    label = _("Rectification ledger")
+    label = gettext_lazy("Rectification ledger")
     columns = (
         _col("no"),
-        _col("code", max_length=40, help=_("Empty for a new problem; kept on re-import.")),
+        _col(
+            "code", max_length=40, help=gettext_lazy("Empty for a new problem; kept on re-import.")
+        ),
         _col(
             "source",
             required=True,
@@ -141,10 +190,10 @@ class LedgerImporter(Importer):
             default=TaskType.TIME_LIMITED,
         ),
         _col("objectives", parser=objectives_value, default=[]),
-        _col("progress"),
-        _col("status"),
-        _col("evidence"),
-        _col("closed_on"),
+        _col("progress", parser=progress_value, max_length=5000),
+        _col("status", parser=ChoiceParser(TaskStatus.choices, STATUS_WORDS)),
+        _col("evidence", max_length=2000),
+        _col("closed_on", parser=closed_on_value),
         _col("note", max_length=5000, default=""),
     )
     example = {
@@ -158,6 +207,7 @@ class LedgerImporter(Importer):
     }
 
     TASK_KEYS = ("direction", "measures", "leader", "person", "time_limit", "objectives")
+    OUTCOME_KEYS = ("progress", "status", "evidence", "closed_on")
 
     def __init__(self, job: Any = None) -> None:
         super().__init__(job)
@@ -274,7 +324,7 @@ class LedgerImporter(Importer):
                         value=code,
                     )
                 resolved["problem"] = problem
-            has_task = any(row.values.get(k) for k in self.TASK_KEYS)
+            has_task = any(row.values.get(k) for k in self.TASK_KEYS + self.OUTCOME_KEYS)
             resolved["has_task"] = has_task
             if (
                 has_task
@@ -289,53 +339,159 @@ class LedgerImporter(Importer):
                     gettext_noop("A time limit is required unless the task is long-term."),
                 )
             self._resolved[row.number] = resolved
+            if has_task and isinstance(resolved.get("unit"), Unit):
+                for column, message, params in self._outcome_errors(actor, row, resolved):
+                    err(row, column, message, **params)
         return errors
+
+    # --- What happened: progress, completion, evidence, closing ---------------------------
+
+    def _existing_task(self, resolved: dict[str, Any]) -> RectificationTask | None:
+        problem = resolved.get("problem")
+        if problem is None:
+            return None
+        return problem.tasks.select_related("responsible_unit").order_by("pk").first()
+
+    def _plan(self, actor: Any, row: Row, task: RectificationTask) -> tuple[bool, list[str], str]:
+        """What the row asks of the task: (add the progress?, the transitions, the target).
+        Raises ``_Refused(column, message, params)`` when it cannot be done."""
+        v = row.values
+        _date, progress_text = v.get("progress") or (None, "")
+        new_progress = bool(progress_text) and (
+            task.pk is None or not task.updates.filter(text=progress_text).exists()
+        )
+        target = v.get("status") or ""
+        if v.get("closed_on"):
+            if target and target != TaskStatus.VERIFIED:
+                raise _Refused(
+                    "closed_on",
+                    gettext_noop("A closing date means “verified and closed”, not “%(value)s”."),
+                    {"value": row.raw.get("status", "")},
+                )
+            target = TaskStatus.VERIFIED
+        status = task.status
+        if new_progress and status == TaskStatus.VERIFIED and target in ("", status):
+            raise _Refused(
+                "progress",
+                gettext_noop("The task is closed; progress cannot be added to it."),
+                {},
+            )
+        if new_progress and status in (TaskStatus.NOT_STARTED, TaskStatus.RETURNED):
+            status = TaskStatus.IN_PROGRESS  # reporting progress starts the work
+        if not target or target == status or target == TaskStatus.NOT_STARTED:
+            # "Not started" never moves a task back: once work is recorded it is ignored.
+            return new_progress, [], status
+        path = status_path(status, target)
+        if path is None:
+            raise _Refused(
+                "status",
+                gettext_noop("A task that is “%(current)s” cannot become “%(value)s”."),
+                {
+                    "current": str(TaskStatus(status).label),
+                    "value": row.raw.get("status", "") or str(TaskStatus(target).label),
+                },
+            )
+        needs_verifier = any(services.TRANSITIONS[a].by_verifier for a in path)
+        if needs_verifier and not services.may_verify(actor, task):
+            column = "closed_on" if v.get("closed_on") else "status"
+            raise _Refused(
+                column,
+                gettext_noop(
+                    "Only a verifier above the responsible unit may import “%(value)s”: leave "
+                    "it out, or have a verifier import the file."
+                ),
+                {"value": row.raw.get(column, "")},
+            )
+        if not needs_verifier and task.pk is not None and not services.may_work(actor, task):
+            raise _Refused("status", gettext_noop("You may not change this task."), {})
+        return new_progress, path, target
+
+    def _outcome_errors(
+        self, actor: Any, row: Row, resolved: dict[str, Any]
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        task = self._existing_task(resolved)
+        if task is None:
+            task = RectificationTask(
+                responsible_unit=resolved["unit"], status=TaskStatus.NOT_STARTED
+            )
+        try:
+            self._plan(actor, row, task)
+        except _Refused as exc:
+            return [(exc.column, exc.message, exc.params)]
+        return []
 
     # --- Writes --------------------------------------------------------------------------
 
     def apply(self, clean_rows: list[Row], actor: Any) -> Counts:
         counts = Counts()
+        errors: list[RowError] = []
         for row in clean_rows:
-            r = self._resolved[row.number]
-            v = row.values
-            lines = v["description"].split("\n", 1)
-            title = lines[0].strip()[:200]
-            description = lines[1].strip() if len(lines) > 1 else ""
-            problem: Problem | None = r.get("problem")
-            changed = False
-            if problem is None:
-                problem = problem_services.problem_create(
-                    actor=actor,
-                    campaign=r["campaign"],
-                    unit=r["unit"],
-                    title=title,
-                    description=description,
-                    source=v["source"],
-                    category=v["category"],
-                    code=v.get("code") or "",
+            try:
+                self._apply_row(row, actor, counts)
+            except _Refused as exc:
+                errors.append(
+                    RowError(
+                        row.number,
+                        exc.column,
+                        exc.message,
+                        value=row.raw.get(exc.column, ""),
+                        params=exc.params,
+                    )
                 )
-                created = True
-            else:
-                created = False
-                wanted = {
-                    "title": title,
-                    "description": description,
-                    "source": v["source"],
-                    "category": v["category"],
-                }
-                diff = {k: x for k, x in wanted.items() if getattr(problem, k) != x}
-                if diff:
-                    problem_services.problem_update(actor=actor, problem=problem, **diff)
-                    changed = True
-            if r["has_task"]:
-                changed |= self._task(actor, problem, title, row, r)
-            if created:
-                counts.created += 1
-            elif changed:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            except (ValidationError, PermissionDenied) as exc:
+                errors.append(
+                    RowError(
+                        row.number,
+                        "",
+                        gettext_noop("%(error)s"),
+                        params={"error": " ".join(_messages(exc))},
+                    )
+                )
+        if errors:
+            raise ImportRefused(errors)
         return counts
+
+    def _apply_row(self, row: Row, actor: Any, counts: Counts) -> None:
+        r = self._resolved[row.number]
+        v = row.values
+        lines = v["description"].split("\n", 1)
+        title = lines[0].strip()[:200]
+        description = lines[1].strip() if len(lines) > 1 else ""
+        problem: Problem | None = r.get("problem")
+        changed = False
+        if problem is None:
+            problem = problem_services.problem_create(
+                actor=actor,
+                campaign=r["campaign"],
+                unit=r["unit"],
+                title=title,
+                description=description,
+                source=v["source"],
+                category=v["category"],
+                code=v.get("code") or "",
+            )
+            created = True
+        else:
+            created = False
+            wanted = {
+                "title": title,
+                "description": description,
+                "source": v["source"],
+                "category": v["category"],
+            }
+            diff = {k: x for k, x in wanted.items() if getattr(problem, k) != x}
+            if diff:
+                problem_services.problem_update(actor=actor, problem=problem, **diff)
+                changed = True
+        if r["has_task"]:
+            changed |= self._task(actor, problem, title, row, r)
+            changed |= self._outcomes(actor, problem, row)
+        if created:
+            counts.created += 1
+        elif changed:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
 
     def _task(self, actor: Any, problem: Problem, title: str, row: Row, r: dict[str, Any]) -> bool:
         v = row.values
@@ -388,3 +544,68 @@ class LedgerImporter(Importer):
                 )
                 changed = True
         return changed
+
+    def _outcomes(self, actor: Any, problem: Problem, row: Row) -> bool:
+        """Apply 整改进展, 完成情况, 销号日期 and 佐证材料 to the problem's task."""
+        task = problem.tasks.order_by("pk").first()
+        if task is None:
+            return False
+        v = row.values
+        new_progress, path, target = self._plan(actor, row, task)
+        changed = False
+        if new_progress:
+            date, text = v["progress"]
+            services.progress_update_add(actor=actor, task=task, text=text, date=date)
+            task.refresh_from_db()
+            changed = True
+        reason = _("Recorded from the ledger import (row %(row)d).") % {"row": row.number}
+        for action in path:
+            task = services.task_transition(actor=actor, task=task, action=action, reason=reason)
+            changed = True
+        closed_on = v.get("closed_on")
+        if closed_on and target == TaskStatus.VERIFIED and task.closed_on != closed_on:
+            task = task_closing_date_set(actor=actor, task=task, closed_on=closed_on)
+            changed = True
+        items = evidence_items(v.get("evidence") or "")
+        if items:
+            known = {
+                part for e in task.evidence.all() for part in [e.label, *evidence_items(e.label)]
+            }
+            new = [item for item in items if item not in known]
+            if new:
+                evidence_note_add(actor=actor, task=task, note=LIST_SEP.join(new))
+                changed = True
+        return changed
+
+
+class _Refused(Exception):
+    """A row asks for what cannot be done: the column, an untranslated message, params."""
+
+    def __init__(self, column: str, message: str, params: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.column, self.message, self.params = column, message, params
+
+
+def _messages(exc: ValidationError | PermissionDenied) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc) or str(_("You may not change this task."))]
+
+
+def status_path(start: str, target: str) -> list[str] | None:
+    """The shortest list of status-machine actions from ``start`` to ``target`` (None when
+    there is none): e.g. in progress → verified is submit, accept."""
+    frontier: list[tuple[str, list[str]]] = [(start, [])]
+    seen = {start}
+    while frontier:
+        following: list[tuple[str, list[str]]] = []
+        for status, path in frontier:
+            for action, transition in services.TRANSITIONS.items():
+                if status not in transition.sources or transition.target in seen:
+                    continue
+                if transition.target == target:
+                    return [*path, action]
+                seen.add(transition.target)
+                following.append((transition.target, [*path, action]))
+        frontier = following
+    return None

@@ -29,7 +29,7 @@ from chuxin.organization.models import Unit
 from chuxin.problems.models import Problem, ProblemCategory, ProblemSource
 from chuxin.problems.selectors import problems_visible
 
-from . import selectors
+from . import counters, selectors
 from .models import (
     OPEN_STATUSES,
     Evidence,
@@ -138,6 +138,7 @@ class LedgerFilters:
 def ledger_problems(user: Any, f: LedgerFilters) -> QuerySet[Problem]:
     """The problem list: visible problems (not merged) with the ledger's filters; status, type
     and overdue filter by the problem's tasks."""
+    counters.overdue_current()
     qs = problems_visible(user).exclude(status="merged")
     if f.unit is not None:
         qs = qs.filter(unit__path__startswith=f.unit.path)

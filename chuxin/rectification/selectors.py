@@ -16,7 +16,7 @@ from chuxin.core.scoping import Action, scope_for, scoped
 from chuxin.organization.models import Member, Unit
 from chuxin.problems.models import ProblemCategory, ProblemSource
 
-from . import services
+from . import counters, services
 from .models import (
     OPEN_STATUSES,
     Evidence,
@@ -111,6 +111,9 @@ class TaskFilters:
 
 
 def tasks_filtered(user: Any, f: TaskFilters) -> QuerySet[RectificationTask]:
+    """The visible tasks matching the list filters. "Overdue" is right from midnight: the
+    flags are brought up to today first (``counters.overdue_current``)."""
+    counters.overdue_current()
     qs = tasks_visible(user)
     if f.unit is not None:
         qs = qs.filter(responsible_unit__path__startswith=f.unit.path)
@@ -193,7 +196,8 @@ class UnitFigures:
 
 
 def unit_figures(unit: Unit) -> UnitFigures:
-    """The subtree totals of the unit: one row read."""
+    """The subtree totals of the unit: one row read (after making overdue current)."""
+    counters.overdue_current()
     row = UnitRectificationRollup.objects.filter(pk=unit.pk).first() or UnitRectificationRollup(
         unit=unit
     )

@@ -178,6 +178,9 @@ class SpecialFigures:
 def special_figures(special: SpecialRectification) -> SpecialFigures:
     """Per participating unit (and the leading unit if it has tasks): the programme's tasks,
     closed, closed on time, open, overdue — what the leading unit's comrade reports."""
+    from .counters import overdue_current
+
+    overdue_current()
     on_time = Q(status=TaskStatus.VERIFIED, returned_count=0) & (
         Q(time_limit__isnull=True)
         | Q(submitted_on__isnull=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ledger_views, special_views, views
+from . import ledger_views, special_views, views, webhook_views
 
 app_name = "rectification"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("specials/<int:pk>/reports/", special_views.special_report, name="special_report"),
     path("units/<int:pk>/", views.unit_view, name="unit"),
     path("units/<int:unit_pk>/tasks/new/", views.task_create, name="task_create"),
+    path("units/<int:unit_pk>/webhook/", webhook_views.webhook_page, name="webhook"),
+    path(
+        "units/<int:unit_pk>/webhook/deliveries/",
+        webhook_views.webhook_deliveries,
+        name="webhook_deliveries",
+    ),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/objectives/", views.objective_add, name="objective_add"),

@@ -183,7 +183,15 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
 
 
 def bench_one(
-    scale: str, db: str, *, reuse: bool, rows: int, calls: int, warmup: int, database: str = ""
+    scale: str,
+    db: str,
+    *,
+    reuse: bool,
+    rows: int,
+    calls: int,
+    warmup: int,
+    database: str = "",
+    load_only: bool = False,
 ) -> None:
     name = database or f"chuxin_bench_study_{scale}"
     if reuse and db == "postgres":
@@ -196,9 +204,14 @@ def bench_one(
     print(f"\n== study at {scale} scale on {db} ({url})", flush=True)
     if not reuse:
         migrate(env)
-        load = run_child([CHUXIN, "demo", "--scale", scale, "--no-progress"], env)
+        # Only the organization's and study's demo data: the others' are not measured here.
+        load = run_child(
+            [CHUXIN, "demo", "--scale", scale, "--no-progress", "--only", "study"], env
+        )
         print(load.stdout.strip(), flush=True)
         print(f"demo load {load.seconds:.1f} s, peak memory {load.max_rss_mib:.0f} MiB", flush=True)
+    if load_only:
+        return
     child = run_child(
         [sys.executable, "-m", "bench.study", "--measure", "--rows", str(rows),
          "--calls", str(calls), "--warmup", str(warmup)],
@@ -251,6 +264,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--load-only", action="store_true", help="load the demo, measure nothing (then --reuse)"
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -258,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     bench_one(
         args.scale, args.db, reuse=args.reuse, rows=args.rows, calls=args.calls,
-        warmup=args.warmup, database=args.database,
+        warmup=args.warmup, database=args.database, load_only=args.load_only,
     )  # fmt: skip
 
 

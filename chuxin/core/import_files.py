@@ -92,9 +92,10 @@ class FileRefused(Exception):
 class ImportRefused(Exception):
     """Raised inside :meth:`Importer.apply` when a row turns out bad; the transaction rolls back."""
 
-    def __init__(self, errors: list[RowError]) -> None:
+    def __init__(self, errors: list[RowError], notes: Sequence[str] = ()) -> None:
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+        self.notes = list(notes)
 
 
 # --- Reading files --------------------------------------------------------------------------

@@ -241,6 +241,19 @@ class Importer:
     def apply(self, clean_rows: list[Row], actor: Any) -> Counts:
         raise NotImplementedError
 
+    def takes_whole_file(self, data: bytes) -> bool:
+        """Whether :meth:`import_whole_file` checks and writes this file itself (a set-based
+        path for large files, e.g. in SQL); by default every file goes row by row."""
+        return False
+
+    def import_whole_file(self, data: bytes, actor: Any) -> tuple[Counts, list[str]]:
+        """Check and write the whole file at once, inside the import's transaction; returns
+        the counts and the notes. Must give the outcome of the row-by-row path: raise
+        :class:`FileRefused` for the file or its columns, :class:`ImportRefused` (with every
+        bad row, each naming its header, and the notes) when any row is bad. May set
+        ``self.job.total_rows``."""
+        raise NotImplementedError
+
     @classmethod
     def column(cls, name: str) -> Column:
         return next(c for c in cls.columns if c.name == name)
@@ -476,6 +489,8 @@ def import_run(*, actor: Any, job: ImportJob, progress: Progress | None = None) 
     try:
         with job.file.open("rb") as handle:
             data = handle.read(settings.IMPORT_MAX_BYTES + 1)
+        if importer.takes_whole_file(data):
+            return _run_whole(job, importer, data, actor, progress)
         table = read_table(data)
         job.total_rows = len(table.rows)
         job.save(update_fields=["total_rows", "updated_at"])
@@ -518,16 +533,25 @@ def import_run(*, actor: Any, job: ImportJob, progress: Progress | None = None) 
             job,
             ImportJob.Status.REFUSED,
             errors=_report(exc.errors, importer_cls, headers),
+            **({"notes": exc.notes} if exc.notes else {}),
         )
     except Exception as exc:
-        logger.exception("import job %s failed", job.pk)
-        failure = RowError(
-            0,
-            "",
-            gettext_noop("The import failed and nothing was imported: %(error)s"),
-            params={"error": f"{type(exc).__name__}: {exc}"},
-        )
-        return _finish(job, ImportJob.Status.FAILED, errors=[failure.as_dict()])
+        return _failed(job, exc)
+    return _done(job, counts, notes)
+
+
+def _failed(job: ImportJob, exc: Exception) -> ImportJob:
+    logger.exception("import job %s failed", job.pk)
+    failure = RowError(
+        0,
+        "",
+        gettext_noop("The import failed and nothing was imported: %(error)s"),
+        params={"error": f"{type(exc).__name__}: {exc}"},
+    )
+    return _finish(job, ImportJob.Status.FAILED, errors=[failure.as_dict()])
+
+
+def _done(job: ImportJob, counts: Counts, notes: list[str]) -> ImportJob:
     return _finish(
         job,
         ImportJob.Status.DONE,
@@ -538,6 +562,38 @@ def import_run(*, actor: Any, job: ImportJob, progress: Progress | None = None) 
         errors=[],
         notes=notes,
     )
+
+
+def _run_whole(
+    job: ImportJob, importer: Importer, data: bytes, actor: Any, progress: Progress | None
+) -> ImportJob:
+    """:func:`import_run` for an importer that takes the whole file at once."""
+    importer_cls = type(importer)
+    try:
+        with transaction.atomic():
+            token = _applying.set(job.kind)
+            try:
+                counts, notes = importer.import_whole_file(data, actor)
+            finally:
+                _applying.reset(token)
+            import_applied.send(importer_cls, job=job, counts=counts)
+    except FileRefused as exc:
+        return _finish(
+            job,
+            ImportJob.Status.REFUSED,
+            errors=_report(exc.errors, importer_cls),
+            notes=exc.notes,
+        )
+    except ImportRefused as exc:
+        job.processed_rows = job.total_rows
+        return _finish(
+            job, ImportJob.Status.REFUSED, errors=_report(exc.errors, importer_cls), notes=exc.notes
+        )
+    except Exception as exc:
+        return _failed(job, exc)
+    if progress is not None:
+        progress(job.total_rows, job.total_rows)
+    return _done(job, counts, notes)
 
 
 def job_error_rows(job: ImportJob) -> list[dict[str, Any]]:

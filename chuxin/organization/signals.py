@@ -32,5 +32,7 @@ members_bulk_changed = Signal()
 # Sent by `chuxin demo` once the demo campaign exists (inside the load's transaction, before the
 # counters are rebuilt) with campaign=<Campaign>, seed=<int>, progress=<rich Progress>: other
 # capabilities write their own demo data for it, as raw rows; the loader then refreshes every
-# registered counter check and rollup.
+# registered counter check and rollup. `chuxin demo --only APP,...` calls only the receivers
+# defined in the selected apps and passes only=<frozenset of app labels | None> (None: all);
+# see chuxin.organization.demo.selection (and its wants(app_label, **kwargs)).
 demo_campaign_loaded = Signal()

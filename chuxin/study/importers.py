@@ -271,6 +271,15 @@ class StudyRecordImporter(Importer):
         self._records = records
         return errors
 
+    def takes_whole_file(self, data: bytes) -> bool:
+        """On PostgreSQL the whole file is checked and written set-based (:mod:`.import_sql`)."""
+        return connection.vendor == "postgresql"
+
+    def import_whole_file(self, data: bytes, actor: Any) -> tuple[Counts, list[str]]:
+        from .import_sql import import_whole_file
+
+        return import_whole_file(self, data, actor)
+
     def apply(self, clean_rows: list[Row], actor: Any) -> Counts:
         created, skipped = study_records_bulk_create(
             rows=self._records, source=RecordSource.IMPORT, actor=actor

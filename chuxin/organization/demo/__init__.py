@@ -8,6 +8,7 @@ from .accounts import DEMO_LOGINS, demo_login_lines, demo_password
 from .load import LoadReport, NotEmpty, existing_organization, load
 from .plan import plan
 from .scales import SCALES, Scale
+from .selection import wants
 
 __all__ = [
     "DEMO_LOGINS",
@@ -20,4 +21,5 @@ __all__ = [
     "existing_organization",
     "load",
     "plan",
+    "wants",
 ]

@@ -11,7 +11,7 @@ a failed load leaves the database as it was.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from .campaign import create_campaign
 from .people import MEMBER_COLUMNS, member_rows
 from .plan import PlannedUnit, plan
 from .scales import Scale
+from .selection import parse_only, send_selected
 
 UNIT_COLUMNS = (
     "id",
@@ -71,6 +72,8 @@ class LoadReport:
     members: int = 0
     users_created: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # The apps whose demo data was loaded (None: every app's).
+    only: frozenset[str] | None = None
 
     @property
     def seconds(self) -> float:
@@ -93,12 +96,19 @@ def _progress(show: bool) -> Progress:
     )
 
 
-def load(scale: Scale, *, progress: bool = True) -> LoadReport:
-    """Generate ``scale`` into the (empty) database. Raises :class:`NotEmpty` otherwise."""
+def load(
+    scale: Scale, *, progress: bool = True, only: Collection[str] | str | None = None
+) -> LoadReport:
+    """Generate ``scale`` into the (empty) database. Raises :class:`NotEmpty` otherwise.
+
+    ``only`` names the capabilities (app labels) whose demo data to write besides the
+    organization's (None: all of them); see :mod:`.selection`.
+    """
+    selection = parse_only(only)
     units_before, members_before = existing_organization()
     if units_before or members_before:
         raise NotEmpty(units_before, members_before)
-    report = LoadReport(scale=scale.name)
+    report = LoadReport(scale=scale.name, only=selection)
     clock = time.perf_counter()
 
     def lap(phase: str) -> None:
@@ -145,7 +155,14 @@ def load(scale: Scale, *, progress: bool = True) -> LoadReport:
         bar.advance(setup_task)
         lap("campaign and users")
         # Other capabilities add their demo data for the campaign (study records, ...).
-        demo_campaign_loaded.send(Campaign, campaign=campaign, seed=scale.seed, progress=bar)
+        send_selected(
+            demo_campaign_loaded,
+            Campaign,
+            only=selection,
+            campaign=campaign,
+            seed=scale.seed,
+            progress=bar,
+        )
         lap("capabilities' data")
 
         # Per-member counters first (rollups may be computed from them), then every rollup.

@@ -1,4 +1,5 @@
-"""Load the demo organization: ``chuxin demo --scale {county,city,province} [--if-empty]``.
+"""Load the demo organization: ``chuxin demo --scale {county,city,province} [--if-empty]
+[--only study,rectification]``.
 
 The demo loads only into an empty organization. On a database that already holds units it
 refuses (or, with ``--if-empty``, does nothing and exits 0); to load it again, start from a
@@ -13,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chuxin.organization.demo import SCALES, NotEmpty, existing_organization, load
+from chuxin.organization.demo.selection import demo_apps, parse_only
 
 PUBLIC_SCALES = ("county", "city", "province")
 
@@ -43,10 +45,27 @@ class Command(BaseCommand):
             help="do nothing (and exit 0) when the database already holds units",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--only",
+            default=None,
+            metavar="APP[,APP...]",
+            help="load only these capabilities' demo data (app labels, comma-separated, e.g. "
+            "study,rectification); the organization always loads. Default: every capability",
+        )
 
     def handle(
-        self, *args: Any, scale: str, if_empty: bool, no_progress: bool, **options: Any
+        self,
+        *args: Any,
+        scale: str,
+        if_empty: bool,
+        no_progress: bool,
+        only: str | None = None,
+        **options: Any,
     ) -> None:
+        try:
+            selection = parse_only(only)
+        except ValueError as exc:
+            raise CommandError(f"--only: {exc}") from exc
         units, members = existing_organization()
         if units or members:
             message = f"The database already holds {units} unit(s) and {members} member(s)."
@@ -59,7 +78,7 @@ class Command(BaseCommand):
             )
         show = not no_progress and options["verbosity"] > 0
         try:
-            report = load(SCALES[scale], progress=show)
+            report = load(SCALES[scale], progress=show, only=selection)
         except NotEmpty as exc:  # someone loaded in the meantime
             raise CommandError(f"The database already holds {exc}.") from exc
         if options["verbosity"] == 0:
@@ -69,4 +88,10 @@ class Command(BaseCommand):
             f"Loaded the {report.scale} demo: {report.units} units, {report.members} members "
             f"in {report.seconds:.1f}s ({phases})."
         )
+        if selection is not None:
+            skipped = sorted(set(demo_apps()) - selection)
+            self.stdout.write(
+                f"Demo data of: {', '.join(sorted(selection))} only"
+                + (f" (not loaded: {', '.join(skipped)})." if skipped else ".")
+            )
         self.stdout.write("Run `chuxin demo_logins` for the demo users and their passwords.")

@@ -1,0 +1,175 @@
+"""``study.progress.recompute_members`` entirely in SQL, for PostgreSQL and many members at once
+(a study records import of a million rows): the touched members' states computed from the raw
+rows (the statement of :mod:`.progress_sql`), compared with the stored ones, and what changed
+applied to the per-unit and per-(unit, item) counters of their units and every unit above, all
+set-based, without carrying a row through Python.
+
+The caller fills a temporary table of member ids (``member_id bigint``); everything here runs
+inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from chuxin.organization.models import Unit
+
+from .deltas import STUDY_METRICS
+from .models import MemberStudyProgress, UnitItemProgress, UnitStudyRollup
+from .progress import ItemRule, rules_in_force
+from .progress_sql import _AS_ROW, _SQL, _params, _tables
+
+# The stored columns that make a member's state (``covered``, ``required_items`` and
+# ``done_items`` follow from them).
+_STATE = ("unit_id", "active", "required_list", "owed_list", "makeup_list", "makeup_owed",
+          "records")  # fmt: skip
+_FIELDS = ("unit_id", "active", "required_items", "done_items", "covered", "makeup_owed",
+           "records", "required_list", "owed_list", "makeup_list")  # fmt: skip
+
+
+def _unit_metrics(alias: str, sign: str) -> str:
+    """The :meth:`State.unit_metrics` of a progress row as SQL columns, times ``sign``."""
+    a = alias
+    required = f"({a}.active AND {a}.required_list <> ',')"
+    return ", ".join(
+        [
+            f"{sign}{a}.active::int AS members",
+            f"{sign}{required}::int AS required",
+            f"{sign}({required} AND {a}.owed_list = ',')::int AS covered",
+            f"{sign}({required} AND {a}.records = 0)::int AS never_recorded",
+            f"{sign}({a}.active AND {a}.makeup_owed > 0)::int AS makeup_owing",
+        ]
+    )
+
+
+def recompute_members_in(members_table: str, rules: Sequence[ItemRule] | None = None) -> int:
+    """Recompute the progress of the members listed in ``members_table`` (a temporary table
+    with a ``member_id`` column) and apply what changed to the unit and item counters; the
+    same result as :func:`study.progress.recompute_members`. Returns how many changed."""
+    rules = rules_in_force() if rules is None else rules
+    qn = connection.ops.quote_name
+    progress = qn(MemberStudyProgress._meta.db_table)
+    rollup = qn(UnitStudyRollup._meta.db_table)
+    items = qn(UnitItemProgress._meta.db_table)
+    unit = qn(Unit._meta.db_table)
+    step = Unit.steplen
+    where = f"IN (SELECT member_id FROM {members_table})"
+    with connection.cursor() as cursor:
+        for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
+                     "study_delta_items"):  # fmt: skip
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE study_prog_new (LIKE {progress} INCLUDING DEFAULTS) "
+            "ON COMMIT DROP"
+        )
+        # The new states, as stored rows.
+        sql = _SQL.format(select="", members=where, **_tables())
+        head, tail = sql.rsplit("FROM m LEFT JOIN agg", 1)
+        insert = _AS_ROW.format(progress="study_prog_new")
+        cursor.execute(f"{head}{insert}\nFROM m LEFT JOIN agg{tail}", _params(rules, []))
+        # Those that differ from what is stored, with the old values beside them.
+        old_cols = ", ".join(f"o.{c} AS old_{c}" for c in _STATE)
+        differs = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in _STATE)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE study_prog_chg ON COMMIT DROP AS "
+            f"SELECT n.*, o.member_id IS NOT NULL AS had, {old_cols} "
+            f"FROM study_prog_new n LEFT JOIN {progress} o ON o.member_id = n.member_id "
+            f"WHERE o.member_id IS NULL OR {differs}"
+        )
+        changed = cursor.rowcount
+        if not changed:
+            return 0
+        old = "(SELECT old_unit_id AS unit_id, old_active AS active, "
+        old += "old_required_list AS required_list, old_owed_list AS owed_list, "
+        old += "old_makeup_owed AS makeup_owed, old_records AS records "
+        old += "FROM study_prog_chg WHERE had)"
+        sums = ", ".join(f"sum({m}) AS {m}" for m in STUDY_METRICS[:-1])
+        nonzero = " OR ".join(f"sum({m}) <> 0" for m in STUDY_METRICS[:-1])
+        # Own deltas per unit.
+        cursor.execute(
+            "CREATE TEMPORARY TABLE study_delta_units ON COMMIT DROP AS "
+            f"SELECT unit_id, {sums} FROM ("
+            f"SELECT o.unit_id, {_unit_metrics('o', '-')} FROM {old} o "
+            f"UNION ALL SELECT n.unit_id, {_unit_metrics('n', '')} FROM study_prog_chg n"
+            f") d GROUP BY unit_id HAVING {nonzero}"
+        )
+        # Own deltas per (unit, item): each required item counts (1, done) for an active member.
+        item_rows = (
+            "SELECT {a}.unit_id, i::bigint AS item_id, {s}1 AS required, "
+            "{s}(strpos({a}.owed_list, ',' || i || ',') = 0)::int AS done "
+            "FROM {src} {a}, unnest(string_to_array(btrim({a}.required_list, ','), ',')) i "
+            "WHERE {a}.active AND {a}.required_list <> ','"
+        )
+        cursor.execute(
+            "CREATE TEMPORARY TABLE study_delta_items ON COMMIT DROP AS "
+            "SELECT unit_id, item_id, sum(required) AS required, sum(done) AS done FROM ("
+            + item_rows.format(a="o", s="-", src=old)
+            + " UNION ALL "
+            + item_rows.format(a="n", s="", src="study_prog_chg")
+            + ") d GROUP BY unit_id, item_id HAVING sum(required) <> 0 OR sum(done) <> 0"
+        )
+        # Spread: own deltas to the unit, subtree deltas to it and every unit above.
+        ancestors = (
+            f"JOIN {unit} u ON u.id = d.unit_id "
+            "CROSS JOIN LATERAL generate_series(1, length(u.path) / %s) k "
+            f"JOIN {unit} a ON a.path = substr(u.path, 1, k * %s)"
+        )
+        own = ", ".join(f"d.{m}" for m in STUDY_METRICS[:-1])
+        zeros = ", ".join("0" for _ in STUDY_METRICS[:-1])
+        fields = [*STUDY_METRICS[:-1], *(f"subtree_{m}" for m in STUDY_METRICS[:-1])]
+        spread_sums = ", ".join(f"sum({f}) AS {f}" for f in fields)
+        nonzero_fields = " OR ".join(f"sum({f}) <> 0" for f in fields)
+        cursor.execute(
+            f"INSERT INTO {rollup} (unit_id, {', '.join(STUDY_METRICS)}, "
+            f"{', '.join(f'subtree_{m}' for m in STUDY_METRICS)}) "
+            f"SELECT DISTINCT a.id, {', '.join('0' for _ in range(2 * len(STUDY_METRICS)))} "
+            f"FROM study_delta_units d {ancestors} ON CONFLICT (unit_id) DO NOTHING",
+            [step, step],
+        )
+        sets = ", ".join(f"{f} = t.{f} + s.{f}" for f in fields)
+        cursor.execute(
+            f"UPDATE {rollup} t SET {sets} FROM ("
+            f"SELECT unit_id, {spread_sums} FROM ("
+            f"SELECT d.unit_id, {own}, {zeros} FROM study_delta_units d "
+            f"UNION ALL SELECT a.id, {zeros}, {own} FROM study_delta_units d {ancestors}"
+            f") x ({', '.join(['unit_id', *fields])}) GROUP BY unit_id HAVING {nonzero_fields}"
+            ") s WHERE t.unit_id = s.unit_id",
+            [step, step],
+        )
+        item_fields = ["required", "done", "subtree_required", "subtree_done"]
+        cursor.execute(
+            "CREATE TEMPORARY TABLE study_delta_spread ON COMMIT DROP AS "
+            "SELECT unit_id, item_id, sum(required) AS required, sum(done) AS done, "
+            "sum(subtree_required) AS subtree_required, sum(subtree_done) AS subtree_done "
+            "FROM (SELECT d.unit_id, d.item_id, d.required, d.done, 0 AS subtree_required, "
+            "0 AS subtree_done FROM study_delta_items d "
+            "UNION ALL SELECT a.id, d.item_id, 0, 0, d.required, d.done "
+            f"FROM study_delta_items d {ancestors}) x GROUP BY unit_id, item_id "
+            "HAVING sum(required) <> 0 OR sum(done) <> 0 OR sum(subtree_required) <> 0 "
+            "OR sum(subtree_done) <> 0",
+            [step, step],
+        )
+        cursor.execute(
+            f"INSERT INTO {items} (unit_id, item_id, {', '.join(item_fields)}) "
+            "SELECT unit_id, item_id, 0, 0, 0, 0 FROM study_delta_spread "
+            "ON CONFLICT (unit_id, item_id) DO NOTHING"
+        )
+        item_sets = ", ".join(f"{f} = t.{f} + s.{f}" for f in item_fields)
+        cursor.execute(
+            f"UPDATE {items} t SET {item_sets} FROM study_delta_spread s "
+            "WHERE t.unit_id = s.unit_id AND t.item_id = s.item_id"
+        )
+        cursor.execute("DROP TABLE study_delta_spread")
+        # Finally the progress rows themselves.
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _FIELDS)
+        cursor.execute(
+            f"INSERT INTO {progress} (member_id, {', '.join(_FIELDS)}) "
+            f"SELECT member_id, {', '.join(_FIELDS)} FROM study_prog_chg "
+            f"ON CONFLICT (member_id) DO UPDATE SET {updates}"
+        )
+        for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
+                     "study_delta_items"):  # fmt: skip
+            cursor.execute(f"DROP TABLE {name}")
+    return changed

@@ -29,6 +29,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
+    # Notifications by email once a day (a digest) instead of one email each.
+    daily_digest = models.BooleanField(_("daily digest by email"), default=False)
+    digest_sent_on = models.DateField(_("last digest sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -132,8 +135,8 @@ class ImportJob(TimeStampedModel):
 
 class Notification(models.Model):
     """A message to one user (a reminder, an assignment), shown in their inbox and, where
-    configured, sent by email. ``dedupe_key`` is unique per user: the same reminder is never
-    created twice."""
+    configured, sent by email (at once, or in the user's daily digest). ``dedupe_key`` is
+    unique per user: the same reminder is never created twice."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -146,6 +149,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -154,7 +158,10 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "dedupe_key"], name="notify_once_per_user")
         ]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_inbox"),
+            models.Index(fields=["user", "kind"], name="notification_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.title}"

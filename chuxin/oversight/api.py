@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from chuxin.core.scoping import Action
@@ -80,7 +80,7 @@ def briefing_generate(request: HttpRequest, unit_id: int, payload: BriefingIn) -
         period_start=payload.period_start,
         period_end=payload.period_end,
     )
-    return 201, briefing
+    return Status(201, briefing)
 
 
 @router.put("/briefings/{briefing_id}", response=BriefingOut)

@@ -89,3 +89,12 @@ def extract_text(pdf: bytes) -> str:
                     code = int(hexes[i : i + 4], 16)
                     out.append("\u25a1" if code == 0 else font.get(code, "\ufffd"))
     return "".join(out)
+
+
+def font_names(pdf: bytes) -> set[str]:
+    """The embedded fonts' names (subset prefixes dropped)."""
+    names = set()
+    for head, _data in _objects(pdf).values():
+        for name in re.findall(rb"/BaseFont /([^\s/<>\[\]]+)", head):
+            names.add(name.decode(errors="replace").split("+", 1)[-1])
+    return names

@@ -444,6 +444,8 @@ def speech_update(*, actor: Any, speech: SpeechModel, **changes: Any) -> SpeechM
     unknown = set(changes) - set(SPEECH_FIELDS)
     if unknown:
         raise ValidationError({"__all__": _("Unknown fields: %(f)s") % {"f": sorted(unknown)}})
+    if changes.get("order", 0) is None:
+        del changes["order"]  # keeps its place on the agenda
     values = {f: getattr(speech, f) for f in SPEECH_FIELDS} | changes
     _validate_speech(values, speech.conference)
     for name, value in values.items():

@@ -280,7 +280,7 @@ def _detail(
         "items": selectors.deployed_progress(request.user, conference),
         "release": selectors.release_of(conference),
         "can_manage": can_manage,
-        "has_venues": conference.format != ConferenceFormat.ON_SITE,
+        "has_venues": conference.format != ConferenceFormat.ON_SITE or "venue" in forms,
     }
     if can_manage:
         context |= {

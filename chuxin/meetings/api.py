@@ -108,6 +108,38 @@ class MeetingDetailOut(MeetingOut):
     problem_ids: list[int]
     ratings: list["RatingOut"]
 
+    @staticmethod
+    def resolve_participants(obj: LifeMeeting) -> Any:
+        return obj.participants.all()
+
+    @staticmethod
+    def resolve_guides(obj: LifeMeeting) -> Any:
+        return obj.guides.all()
+
+    @staticmethod
+    def resolve_study_session_ids(obj: LifeMeeting) -> list[int]:
+        return [s.pk for s in obj.study_sessions.all()]
+
+    @staticmethod
+    def resolve_checklist(obj: LifeMeeting) -> Any:
+        return selectors.checklist(obj)
+
+    @staticmethod
+    def resolve_override(obj: LifeMeeting) -> dict[str, Any]:
+        return {
+            "by": obj.override_by.username if obj.override_by else None,
+            "at": obj.override_at,
+            "reason": obj.override_reason,
+        }
+
+    @staticmethod
+    def resolve_problem_ids(obj: LifeMeeting) -> list[int]:
+        return list(obj.problems.values_list("pk", flat=True))
+
+    @staticmethod
+    def resolve_ratings(obj: LifeMeeting) -> Any:
+        return obj.ratings.all()
+
 
 class MeetingIn(Schema):
     campaign_id: int
@@ -371,33 +403,8 @@ MeetingDetailOut.model_rebuild()
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    meeting = selectors.meeting_detail(request.user, pk)
-    check = selectors.checklist(meeting)
-    base = MeetingOut.from_orm(meeting).dict()
-    return base | {
-        "participants": list(meeting.participants.all()),
-        "guides": list(meeting.guides.all()),
-        "study_session_ids": [s.pk for s in meeting.study_sessions.all()],
-        "checklist": {
-            "study_sessions": check.study_sessions,
-            "solicitations": check.solicitations,
-            "opinions": check.opinions,
-            "talk_pairs": check.talk_pairs,
-            "talks_missing": check.talks_missing,
-            "participants": check.participants,
-            "materials_approved": check.materials_approved,
-            "override": check.override,
-            "gate_open": check.gate_open,
-        },
-        "override": {
-            "by": meeting.override_by.username if meeting.override_by else None,
-            "at": meeting.override_at,
-            "reason": meeting.override_reason,
-        },
-        "problem_ids": list(meeting.problems.values_list("pk", flat=True)),
-        "ratings": list(meeting.ratings.all()),
-    }
+def _detail(request: HttpRequest, pk: int) -> LifeMeeting:
+    return selectors.meeting_detail(request.user, pk)
 
 
 def _participant(request: HttpRequest, pk: int) -> Participant:
@@ -459,7 +466,7 @@ def meetings_list(request: HttpRequest, filters: Query[MeetingFilterIn]) -> Any:
 
 
 @router.post("/meetings", response={201: MeetingDetailOut})
-def meetings_create(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
+def meetings_create(request: HttpRequest, payload: MeetingIn) -> Status[LifeMeeting]:
     unit = org_selectors.unit_get(request.user, payload.unit_id, action=Action.MANAGE)
     campaign = org_selectors.campaign_get(request.user, payload.campaign_id)
     members = [org_selectors.member_get(request.user, pk) for pk in payload.member_ids]
@@ -477,12 +484,12 @@ def meetings_create(request: HttpRequest, payload: MeetingIn) -> Status[dict[str
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
-def meetings_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def meetings_detail(request: HttpRequest, meeting_id: int) -> LifeMeeting:
     return _detail(request, meeting_id)
 
 
 @router.patch("/meetings/{meeting_id}", response=MeetingDetailOut)
-def meetings_update(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> dict[str, Any]:
+def meetings_update(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> LifeMeeting:
     meeting = selectors.meeting_get(request.user, meeting_id, action=Action.MANAGE)
     services.meeting_update(actor=request.user, meeting=meeting, **payload.dict(exclude_unset=True))
     return _detail(request, meeting_id)
@@ -491,7 +498,7 @@ def meetings_update(request: HttpRequest, meeting_id: int, payload: MeetingPatch
 @router.post("/meetings/{meeting_id}/transition", response=MeetingDetailOut)
 def meetings_transition(
     request: HttpRequest, meeting_id: int, payload: TransitionIn
-) -> dict[str, Any]:
+) -> LifeMeeting:
     meeting = selectors.meeting_get(request.user, meeting_id, action=Action.MANAGE)
     services.meeting_transition(
         actor=request.user, meeting=meeting, action=payload.action, reason=payload.reason
@@ -517,7 +524,7 @@ def guides_add(request: HttpRequest, meeting_id: int, payload: GuideIn) -> Statu
 
 
 @router.post("/meetings/{meeting_id}/study", response=MeetingDetailOut)
-def study_link(request: HttpRequest, meeting_id: int, payload: StudyIn) -> dict[str, Any]:
+def study_link(request: HttpRequest, meeting_id: int, payload: StudyIn) -> LifeMeeting:
     meeting = selectors.meeting_get(request.user, meeting_id, action=Action.MANAGE)
     session = StudySession.objects.select_related("unit").filter(pk=payload.session_id).first()
     if session is None:
@@ -671,7 +678,7 @@ def reviews_list(request: HttpRequest, meeting_id: int) -> Any:
 
 
 @router.post("/meetings/{meeting_id}/override", response=MeetingDetailOut)
-def gate_override(request: HttpRequest, meeting_id: int, payload: ReasonIn) -> dict[str, Any]:
+def gate_override(request: HttpRequest, meeting_id: int, payload: ReasonIn) -> LifeMeeting:
     meeting = selectors.meeting_get(request.user, meeting_id)
     services.gate_override(actor=request.user, meeting=meeting, reason=payload.reason)
     return _detail(request, meeting_id)
@@ -681,7 +688,7 @@ def gate_override(request: HttpRequest, meeting_id: int, payload: ReasonIn) -> d
 
 
 @router.post("/meetings/{meeting_id}/hold", response=MeetingDetailOut)
-def meetings_hold(request: HttpRequest, meeting_id: int, payload: HoldIn) -> dict[str, Any]:
+def meetings_hold(request: HttpRequest, meeting_id: int, payload: HoldIn) -> LifeMeeting:
     meeting = selectors.meeting_get(request.user, meeting_id, action=Action.MANAGE)
     services.meeting_hold(
         actor=request.user,

@@ -137,14 +137,18 @@ def to_ready(mw: MeetingWorld, meeting: LifeMeeting) -> LifeMeeting:
     if meeting.status == "planned":
         services.meeting_transition(actor=mw.city_admin, meeting=meeting, action="prepare")
     approve_all(mw, meeting)
-    return services.meeting_transition(actor=mw.city_admin, meeting=meeting, action="ready")
+    services.meeting_transition(actor=mw.city_admin, meeting=meeting, action="ready")
+    meeting.refresh_from_db()  # the caller's instance follows
+    return meeting
 
 
 def to_held(mw: MeetingWorld, meeting: LifeMeeting, days_ago: int = 1) -> LifeMeeting:
-    meeting = to_ready(mw, meeting)
-    return services.meeting_hold(
+    to_ready(mw, meeting)
+    services.meeting_hold(
         actor=mw.city_admin,
         meeting=meeting,
         held_on=timezone.localdate() - dt.timedelta(days=days_ago),
         place="区委常委会议室",
     )
+    meeting.refresh_from_db()
+    return meeting

@@ -71,7 +71,7 @@ def test_not_ready_while_one_material_is_submitted_or_returned(mw: MeetingWorld)
     assert p.material.versions.count() == 2  # versions kept
     services.material_submit(actor=mw.city_admin, material=p.material)
     services.material_review(actor=mw.guidance, material=p.material, decision="approve")
-    assert ready(mw).status == MeetingStatus.READY  # type: ignore[attr-defined]
+    assert ready(mw).status == MeetingStatus.READY
 
 
 def test_ready_by_override_stores_who_when_why(mw: MeetingWorld) -> None:
@@ -83,7 +83,7 @@ def test_ready_by_override_stores_who_when_why(mw: MeetingWorld) -> None:
     assert mw.county_meeting.override_by == mw.guidance
     assert mw.county_meeting.override_at is not None
     assert "出国" in mw.county_meeting.override_reason
-    assert ready(mw).status == MeetingStatus.READY  # type: ignore[attr-defined]
+    assert ready(mw).status == MeetingStatus.READY
     history = mw.county_meeting.history.filter(override_by=mw.guidance)
     assert history.exists()  # the audit trail keeps it
 
@@ -155,7 +155,7 @@ def test_only_reviewers_review_and_returning_needs_comments_and_notifies(
 def test_return_notifies_the_drafter_once(world: object) -> None:
     from .conftest import build_meeting_world
 
-    mw = build_meeting_world(world)  # type: ignore[arg-type]
+    mw = build_meeting_world(world)
     prepare(mw)
     p = mw.participant(mw.county_meeting, mw.zhang)
     v = services.material_save(actor=mw.zhang_user, participant=p, text="张伟的材料")

@@ -218,8 +218,9 @@ def test_inline_forms(cw: ConfWorld) -> None:
     assert r.status_code == 302
     speech = Speech.objects.get(speaker_name="发言人")
     assert speech.key_points == ["第一点", "第二点"]
-    r = c.post(reverse("conferences:speech_edit", args=[speech.pk]), {"kind": "other",
-               "speaker_name": "发言人", "topic": "新的题目", "key_points": "唯一一点"})  # fmt: skip
+    edit = {"kind": "other", "speaker_name": "发言人", "topic": "新的题目"}
+    edit["key_points"] = "唯一一点"
+    r = c.post(reverse("conferences:speech_edit", args=[speech.pk]), edit)
     speech.refresh_from_db()
     assert r.status_code == 302 and speech.topic == "新的题目" and speech.key_points == ["唯一一点"]
     page = c.get(url).content.decode()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from chuxin.conferences import services
-from chuxin.conferences.models import Release
+from chuxin.conferences.models import Conference, Release
 
 from .conftest import MAIN_POINTS, MAIN_POINTS_EN, ConfWorld
 
@@ -25,7 +25,7 @@ def in_order(text: str, *parts: str) -> None:
         at = found + len(part)
 
 
-def generate(cw: ConfWorld, conference) -> Release:  # type: ignore[no-untyped-def]
+def generate(cw: ConfWorld, conference: Conference) -> Release:
     return services.release_generate(actor=cw.office, conference=conference)
 
 

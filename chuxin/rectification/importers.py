@@ -592,9 +592,15 @@ def _messages(exc: ValidationError | PermissionDenied) -> list[str]:
     return [str(exc) or str(_("You may not change this task."))]
 
 
+# A path may pass through these only: verifying then reopening, or returning then going on,
+# are not ways to reach another status, and an import must not pretend they happened.
+_WAYPOINTS = (TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED)
+
+
 def status_path(start: str, target: str) -> list[str] | None:
-    """The shortest list of status-machine actions from ``start`` to ``target`` (None when
-    there is none): e.g. in progress → verified is submit, accept."""
+    """The shortest list of status-machine actions from ``start`` to ``target`` through the
+    natural way forward (None when there is none): e.g. in progress → verified is submit,
+    accept; submitted → in progress has none (a verifier returns or verifies it)."""
     frontier: list[tuple[str, list[str]]] = [(start, [])]
     seen = {start}
     while frontier:
@@ -606,6 +612,7 @@ def status_path(start: str, target: str) -> list[str] | None:
                 if transition.target == target:
                     return [*path, action]
                 seen.add(transition.target)
-                following.append((transition.target, [*path, action]))
+                if transition.target in _WAYPOINTS:
+                    following.append((transition.target, [*path, action]))
         frontier = following
     return None

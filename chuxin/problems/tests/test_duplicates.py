@@ -70,18 +70,18 @@ def _bulk(rw: RectWorld, n: int, start: int = 0) -> None:
 
 
 def test_keys_are_stable_and_similar_texts_share_them() -> None:
-    a = band_keys("老旧小区供暖不达标", "群众反映冬季室温长期低于18度，管网老化")
-    assert a == band_keys("老旧小区供暖不达标", "群众反映冬季室温长期低于18度，管网老化")
-    b = band_keys("老旧小区冬季供暖不达标", "群众反映冬季室温长期低于18度，管网老化严重")
-    c = band_keys("农贸市场脏乱差", "摊位占道经营，垃圾清运不及时")
+    a = band_keys("老旧小区供暖不达标", "群众反映冬季室温长期低于18度、管网老化")
+    assert a == band_keys("老旧小区供暖不达标", "群众反映冬季室温长期低于18度、管网老化")
+    b = band_keys("老旧小区冬季供暖不达标", "群众反映冬季室温长期低于18度、管网老化严重")
+    c = band_keys("农贸市场脏乱差", "摊位占道经营、垃圾清运不及时")
     assert set(a) & set(b)
     assert not set(a) & set(c)
 
 
 def test_score_uses_title_and_description() -> None:
     # Different titles, the same description: alike by the description.
-    one = ("供热问题", "老旧小区冬季室温长期低于十八度，管网老化，群众多次反映无人处理")
-    two = ("取暖不好", "老旧小区冬季室温长期低于十八度，管网老化，群众多次反映仍无人处理")
+    one = ("供热问题", "老旧小区冬季室温长期低于十八度、管网老化、群众多次反映无人处理")
+    two = ("取暖不好", "老旧小区冬季室温长期低于十八度、管网老化、群众多次反映仍无人处理")
     assert similarity(ngrams(one[0]), ngrams(two[0])) == 0
     assert score(one, two) >= 0.5
     assert score(one, ("路灯不亮", "夜间出行不便")) < 0.2
@@ -90,10 +90,10 @@ def test_score_uses_title_and_description() -> None:
 def test_an_old_similar_problem_is_found_behind_thousands(
     rw: RectWorld, django_assert_max_num_queries: Any
 ) -> None:
-    old = _create(rw, "供热问题", "老旧小区冬季室温长期低于十八度，管网老化，群众多次反映无人处理")
+    old = _create(rw, "供热问题", "老旧小区冬季室温长期低于十八度、管网老化、群众多次反映无人处理")
     _bulk(rw, 2500)  # newer than it: the old 2,000-newest window would have cut it off
     new = _create(
-        rw, "取暖不好", "老旧小区冬季室温长期低于十八度，管网老化，群众多次反映仍无人处理"
+        rw, "取暖不好", "老旧小区冬季室温长期低于十八度、管网老化、群众多次反映仍无人处理"
     )
     client = rw.client_for(rw.city_admin)
     response = client.get(reverse("problems:detail", args=[new.pk]))
@@ -105,9 +105,7 @@ def test_an_old_similar_problem_is_found_behind_thousands(
     assert old.pk in [p.pk for p, _score in response.context["duplicates"]]
     # Candidates come from the index, not from reading the unit's problems.
     assert len(candidates(new)) < 100
-    pairs = rw.client_for(rw.city_admin).get(
-        reverse("problems:duplicates", args=[rw.county_a.pk])
-    )
+    pairs = rw.client_for(rw.city_admin).get(reverse("problems:duplicates", args=[rw.county_a.pk]))
     assert (old.pk, new.pk) in [(a.pk, b.pk) for a, b, _ in pairs.context["pairs"]]
 
 

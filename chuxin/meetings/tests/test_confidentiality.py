@@ -15,11 +15,11 @@ from chuxin.meetings.models import LifeMeeting
 
 from .conftest import MeetingWorld, to_held
 
-SECRET_WANG = "王芳自我批评：调查研究不深入"
-SECRET_ZHANG = "张伟自我批评：担当精神不足"
-CRITICISM_OF_WANG = "刘洋批评王芳：作风不够扎实"
-SECRET_LI = "李明自我批评：学习不够主动"
-SECRET_CHEN = "陈静自我批评：联系群众不够"
+SECRET_WANG = "王芳自我批评\uff1a调查研究不深入"
+SECRET_ZHANG = "张伟自我批评\uff1a担当精神不足"
+CRITICISM_OF_WANG = "刘洋批评王芳\uff1a作风不够扎实"
+SECRET_LI = "李明自我批评\uff1a学习不够主动"
+SECRET_CHEN = "陈静自我批评\uff1a联系群众不够"
 
 
 def record(mw: MeetingWorld, meeting: LifeMeeting, texts: dict[Any, str]) -> None:

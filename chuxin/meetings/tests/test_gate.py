@@ -77,7 +77,7 @@ def test_not_ready_while_one_material_is_submitted_or_returned(mw: MeetingWorld)
 def test_ready_by_override_stores_who_when_why(mw: MeetingWorld) -> None:
     prepare(mw)
     services.gate_override(
-        actor=mw.guidance, meeting=mw.county_meeting, reason="刘洋同志出国访问，材料会后补交"
+        actor=mw.guidance, meeting=mw.county_meeting, reason="刘洋同志出国访问\uff0c材料会后补交"
     )
     mw.county_meeting.refresh_from_db()
     assert mw.county_meeting.override_by == mw.guidance

@@ -181,10 +181,10 @@ def test_meeting_from_preparation_to_report_through_the_pages(mw: MeetingWorld) 
     page = c.get(f"{base}report/?lang=zh-hans")
     text = page.context["form"].initial["text"]
     assert "区委常委会议室" in text and "调查研究不深入" in text
-    r = c.post(f"{base}report/", {"text": text + "\n（已修改）", "submit": "1"})
+    r = c.post(f"{base}report/", {"text": text + "\n\uff08已修改\uff09", "submit": "1"})
     assert r.status_code == 302
     m.refresh_from_db()
-    assert m.status == MeetingStatus.REPORTED and m.report_text.endswith("（已修改）")
+    assert m.status == MeetingStatus.REPORTED and m.report_text.endswith("\uff08已修改\uff09")
     # The guidance side rates it.
     g.post(f"{base}rate/", {"rating": "4", "comment": "查摆问题具体"})
     assert m.ratings.get().rating == 4

@@ -207,9 +207,9 @@ def _meeting(mw: MeetingWorld, unit: object, planned: dt.date) -> LifeMeeting:
     return services.meeting_create(
         actor=mw.office,
         campaign=mw.campaign,
-        unit=unit,
+        unit=unit,  # type: ignore[arg-type]
         kind=kind,
-        theme="x",  # type: ignore[arg-type]
+        theme="x",
         planned_on=planned,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -202,12 +203,12 @@ def test_calendar_events_for_participants_guides_and_admins(mw: MeetingWorld) ->
     ]
 
 
-def _meeting(mw: MeetingWorld, unit: object, planned: dt.date) -> LifeMeeting:
+def _meeting(mw: MeetingWorld, unit: Any, planned: dt.date) -> LifeMeeting:
     kind = "organizational" if getattr(unit, "kind", "") == "branch" else "democratic"
     return services.meeting_create(
         actor=mw.office,
         campaign=mw.campaign,
-        unit=unit,  # type: ignore[arg-type]
+        unit=unit,
         kind=kind,
         theme="x",
         planned_on=planned,

@@ -10,7 +10,13 @@ already loaded). Then, in a child process, as the office user:
 - the rectification rollup of the root (``unit_figures``) — target: median <= 5 ms;
 - the export of one county's ledger to .xlsx (three sheets) — rows/s reported;
 - the daily sweep for the whole province (refresh overdue, remind, escalate), the first run
-  of the day and a second one (which must send nothing) — time reported.
+  of the day and a second one (which must send nothing) — time reported;
+- a special rectification's roll-up per participating unit (summed from its tasks on
+  request) for the programme with the most tasks — median reported (why it is not a
+  maintained counter: see ``specials.special_figures``);
+- duplicate suggestions in a unit with 10,000 problems (added in a transaction rolled back at
+  the end): indexing them (as a bulk-loaded unit is on first use), then one problem's
+  suggestions and the unit's likely pairs — times reported.
 
     python bench/run.py rectification                          # province on PostgreSQL
     python bench/run.py rectification --scale county           # quicker
@@ -152,6 +158,120 @@ def measure(calls: int, warmup: int) -> dict[str, Any]:
             }
         )
     results["sweep"] = sweeps
+    results["special"] = measure_special(calls, warmup)
+    results["duplicates"] = measure_duplicates(county)
+    return results
+
+
+def measure_special(calls: int, warmup: int) -> dict[str, Any]:
+    """The roll-up of the special rectification with the most tasks, per participating unit."""
+    from django.db.models import Count
+
+    from chuxin.rectification.models import RectificationTask, SpecialRectification
+    from chuxin.rectification.specials import special_figures
+
+    top = (
+        RectificationTask.objects.filter(special__isnull=False)
+        .values("special_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if top is None:
+        return {}
+    special = SpecialRectification.objects.get(pk=top["special_id"])
+    for _ in range(warmup):
+        special_figures(special)
+    samples = []
+    for _ in range(max(calls // 4, 5)):
+        start = time.perf_counter()
+        figures = special_figures(special)
+        samples.append((time.perf_counter() - start) * 1000)
+    median, worst = _median_ms(samples)
+    return {
+        "name": special.name,
+        "tasks": top["n"],
+        "units": len(figures.lines),
+        "median": median,
+        "max": worst,
+    }
+
+
+def measure_duplicates(unit: Any, n: int = 10_000) -> dict[str, Any]:
+    """10,000 problems in one unit (random texts, every 100th a near-copy of an older one),
+    indexed as on first use; then suggestions for the newest near-copy and the unit's pairs."""
+    import datetime as dt
+    import random
+
+    from django.db import transaction
+
+    from chuxin.core.models import User
+    from chuxin.organization.models import Campaign
+    from chuxin.problems import selectors as problem_selectors
+    from chuxin.problems.duplicates import ensure_unit_indexed
+    from chuxin.problems.models import Problem
+
+    chars = (
+        "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"
+        "能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实"
+        "加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样"
+    )
+    office = User.objects.get(username="office")
+    campaign = Campaign.objects.order_by("pk").first()
+    results: dict[str, Any] = {"unit": f"{unit.code} {unit.name}", "problems": n}
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            rng = random.Random(20191126)
+            texts: list[tuple[str, str]] = []
+            for i in range(n):
+                if i % 100 == 99:
+                    title, description = texts[rng.randrange(len(texts))]
+                    description = description[:-3] + "".join(rng.choices(chars, k=3))
+                else:
+                    title = "".join(rng.choices(chars, k=12))
+                    description = "".join(rng.choices(chars, k=rng.randint(40, 160)))
+                texts.append((title, description))
+            today = dt.date.today()
+            Problem.objects.bulk_create(
+                [
+                    Problem(
+                        campaign=campaign,
+                        unit=unit,
+                        code=f"BENCH-DUP-{i:06d}",
+                        title=title,
+                        description=description,
+                        source="self",
+                        category="other",
+                        reported_on=today,
+                    )
+                    for i, (title, description) in enumerate(texts)
+                ],
+                batch_size=2000,
+            )
+            start = time.perf_counter()
+            indexed = ensure_unit_indexed(unit.pk)
+            results["index_seconds"] = time.perf_counter() - start
+            results["indexed"] = indexed
+            newest = Problem.objects.get(code=f"BENCH-DUP-{n - 1:06d}")
+            samples = []
+            found = []
+            for _ in range(10):
+                start = time.perf_counter()
+                found = problem_selectors.likely_duplicates(office, newest)
+                samples.append((time.perf_counter() - start) * 1000)
+            results["suggest_median_ms"] = statistics.median(samples)
+            results["suggested"] = len(found)
+            start = time.perf_counter()
+            pairs = problem_selectors.duplicate_pairs(office, unit)
+            results["pairs_seconds"] = time.perf_counter() - start
+            results["pairs"] = len(pairs)
+            raise Rollback
+    except Rollback:
+        pass
     return results
 
 
@@ -230,6 +350,41 @@ def bench_one(
             "-",
         ],
     ]
+    sp, dup = r.get("special") or {}, r["duplicates"]
+    if sp:
+        out.append(
+            [
+                f"special rectification roll-up, summed on request ({sp['name']}: "
+                f"{sp['tasks']:,} tasks, {sp['units']} units)",
+                f"median {sp['median']:.1f} ms, max {sp['max']:.1f} ms",
+                "report",
+                "-",
+            ]
+        )
+    out.append(
+        [
+            f"duplicates in {dup['unit']} with {dup['problems']:,} problems: index them",
+            f"{dup['index_seconds']:.1f} s ({dup['indexed']:,} indexed)",
+            "report",
+            "-",
+        ]
+    )
+    out.append(
+        [
+            "  one problem's suggestions (all open problems of the unit)",
+            f"median {dup['suggest_median_ms']:.1f} ms ({dup['suggested']} found)",
+            "report",
+            "-",
+        ]
+    )
+    out.append(
+        [
+            "  the unit's likely duplicate pairs",
+            f"{dup['pairs_seconds'] * 1000:.0f} ms ({dup['pairs']} pairs)",
+            "report",
+            "-",
+        ]
+    )
     for label, s in zip(("first", "second"), r["sweep"], strict=True):
         out.append(
             [

@@ -100,3 +100,38 @@ def test_problem_task_progress_return_resubmit_verify(
     task.refresh_from_db()
     assert task.status == TaskStatus.VERIFIED and task.progress == 100
     assert admin.console_errors == [] and office.console_errors == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_unit_admin_sets_up_the_webhook(
+    live_server: Any, transactional_db: Any, open_page: Any, locale: str
+) -> None:
+    """A city administrator sets the county's webhook on a phone: the secret is shown once,
+    a test is sent (the relay here refuses it, so it is logged to be retried), and the
+    delivery log lists it."""
+    from chuxin.rectification.models import UnitWebhook, WebhookDelivery
+
+    world = build_world()
+    build_rect_world(world)
+    base = live_server.url
+    admin = open_page(locale=locale, phone=True)
+    log_in(admin, base, "city_admin")
+    admin.goto(f"{base}/rectification/units/{world.county_a.pk}/")
+    admin.click("#unit-webhook")
+    admin.wait_for_selector("#save-webhook")
+    # Nothing listens on port 9 (discard): the test delivery fails and is kept for a retry.
+    admin.fill("#id_url", "http://127.0.0.1:9/relay")
+    admin.click("#save-webhook")
+    admin.wait_for_selector("#webhook-secret")
+    hook = UnitWebhook.objects.get(unit=world.county_a)
+    assert admin.text_content("#webhook-secret code") == hook.secret
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390
+    admin.click("#send-test")
+    admin.wait_for_selector("#webhook-test-result")
+    assert admin.locator("#webhook-secret").count() == 0  # shown once only
+    delivery = WebhookDelivery.objects.get(hook=hook)
+    assert delivery.kind == "test" and delivery.attempts == 1 and delivery.last_error
+    admin.click("#delivery-log")
+    admin.wait_for_selector("table >> text=test")
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390
+    assert admin.console_errors == []

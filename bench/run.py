@@ -3,9 +3,11 @@
 ``tree`` loads the demo at scale and times the unit rollup; ``http`` serves the county demo
 and drives it with wrk; ``study`` times the study records import, coverage and the dead-ends
 report at province scale; ``rectification`` the ledger's overdue list, the root rollup, the
-ledger export and the daily reminder sweep at province scale. ``all`` (the default) runs them
-all. Options after the name go to that benchmark (``python bench/run.py tree --help``).
-Benchmarks print figures; they are never part of the test suite.
+ledger export and the daily reminder sweep at province scale; ``dashboard`` the root's
+dashboard page and JSON, wrk on the JSON and the daily snapshot at province scale. ``all``
+(the default) runs them all. Options after the name go to that benchmark
+(``python bench/run.py tree --help``). Benchmarks print figures; they are never part of the
+test suite.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ _BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _BENCH]
 sys.path.insert(0, os.path.dirname(_BENCH))
 
-from bench import http, rectification, study, tree  # noqa: E402
+from bench import dashboard, http, rectification, study, tree  # noqa: E402
 
 BENCHMARKS = {
     "tree": tree.main,
     "http": http.main,
     "study": study.main,
     "rectification": rectification.main,
+    "dashboard": dashboard.main,
 }
 
 

@@ -68,7 +68,31 @@ def raw_metrics(unit: Unit) -> dict[str, dict[str, int]]:
             | Q(submitted_on__lte=F("time_limit"))
         )
     ).count()
-    return {"org": org, "study": dict(study), "rect": dict(rect)}
+    raw = {"org": org, "study": dict(study), "rect": dict(rect)}
+    providers = {p.key for p in figures.providers()}
+    if "meetings" in providers:
+        from chuxin.meetings.models import LifeMeeting, MeetingStatus
+
+        meetings = LifeMeeting.objects.filter(unit__path__startswith=path).exclude(
+            status=MeetingStatus.ARCHIVED
+        )
+        counted: Counter[str] = Counter(meetings.values_list("status", flat=True))
+        counted["reported_late"] = meetings.filter(
+            status=MeetingStatus.REPORTED, report_submitted_on__gt=F("report_due_on")
+        ).count()
+        raw["meetings"] = dict(counted)
+    if "guidance" in providers:
+        from chuxin.guidance.models import Finding, Visit
+
+        raw["guidance"] = {
+            "visits": Visit.objects.filter(
+                archived_at__isnull=True, unit__path__startswith=path
+            ).count(),
+            "findings": Finding.objects.filter(
+                visit__archived_at__isnull=True, visit__unit__path__startswith=path
+            ).count(),
+        }
+    return raw
 
 
 def expected_figures(unit: Unit) -> dict[str, Any]:
@@ -110,6 +134,7 @@ def test_every_figure_agrees_with_the_raw_rows(demo: Any) -> None:
         for key, value in shown.items():
             assert value == want[key], f"{unit.name}: {key} shows {value}, rows say {want[key]}"
     assert {"org.members", "study.coverage", "rect.problems", "rect.overdue"} <= shown_keys
+    assert {f"{p.key}." for p in figures.providers()} <= {k.split(".")[0] + "." for k in shown_keys}
 
 
 def test_children_in_the_heat_table_agree_with_the_raw_rows(demo: Any) -> None:

@@ -7,10 +7,15 @@ whose problems were loaded in bulk is indexed the first time its duplicates are 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from itertools import combinations, groupby
+from operator import itemgetter
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
+
+from chuxin.core.bulk import insert_rows
 
 from .models import Problem, ProblemBand, ProblemSignature, ProblemStatus
 from .similarity import COMMON_KEY, MAX_CANDIDATES, band_keys, digest
@@ -25,23 +30,26 @@ def index_problems(problems: Iterable[Problem]) -> int:
 
 
 def _index_rows(rows: list[tuple[int, int, str, str]]) -> int:
+    """Write the keys and signatures of these (pk, unit, title, description) rows, set-based
+    (``insert_rows``: COPY on PostgreSQL), replacing what they had."""
+    bands_table = ProblemBand._meta.db_table
+    signatures_table = ProblemSignature._meta.db_table
     written = 0
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         ids = [pk for pk, *_rest in chunk]
-        bands: list[ProblemBand] = []
-        signatures: list[ProblemSignature] = []
+        bands: list[tuple[int, int, int]] = []
+        signatures: list[tuple[int, str]] = []
         for pk, unit_id, title, description in chunk:
-            for key in band_keys(title, description or ""):
-                bands.append(ProblemBand(problem_id=pk, unit_id=unit_id, key=key))
-            signatures.append(
-                ProblemSignature(problem_id=pk, digest=digest(title, description or ""))
-            )
+            bands.extend((pk, unit_id, key) for key in band_keys(title, description or ""))
+            signatures.append((pk, digest(title, description or "")))
         with transaction.atomic():
-            ProblemBand.objects.filter(problem_id__in=ids).delete()
-            ProblemSignature.objects.filter(problem_id__in=ids).delete()
-            ProblemBand.objects.bulk_create(bands, batch_size=5000)
-            ProblemSignature.objects.bulk_create(signatures, batch_size=5000)
+            ProblemBand.objects.filter(problem_id__in=ids)._raw_delete(ProblemBand.objects.db)
+            ProblemSignature.objects.filter(problem_id__in=ids)._raw_delete(
+                ProblemSignature.objects.db
+            )
+            insert_rows(bands_table, ("problem_id", "unit_id", "key"), bands)
+            insert_rows(signatures_table, ("problem_id", "digest"), signatures)
         written += len(chunk)
     return written
 
@@ -88,28 +96,24 @@ def candidates(problem: Problem) -> list[int]:
 
 
 def candidate_pairs(unit_id: int, limit: int = 5000) -> list[tuple[int, int]]:
-    """Pairs of open problems of the unit sharing a key that is not common to many (one
-    self-join on the (unit, key) index)."""
-    table = ProblemBand._meta.db_table
-    problems = Problem._meta.db_table
-    sql = f"""
-        WITH keys AS (
-            SELECT b.key FROM {table} b
-            WHERE b.unit_id = %s
-            GROUP BY b.key HAVING COUNT(*) BETWEEN 2 AND %s
-        ),
-        members AS (
-            SELECT b.key, b.problem_id FROM {table} b
-            JOIN keys k ON k.key = b.key
-            JOIN {problems} p ON p.id = b.problem_id
-            WHERE b.unit_id = %s AND p.status <> %s
-        )
-        SELECT a.problem_id, c.problem_id, COUNT(*) AS shared
-        FROM members a JOIN members c ON a.key = c.key AND a.problem_id < c.problem_id
-        GROUP BY a.problem_id, c.problem_id
-        ORDER BY shared DESC, a.problem_id, c.problem_id
-        LIMIT %s
-    """  # table names are the models'; values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [unit_id, COMMON_KEY, unit_id, ProblemStatus.MERGED, limit])
-        return [(a, b) for a, b, _n in cursor.fetchall()]
+    """Pairs of open problems of the unit sharing a key, those sharing most first. One ordered
+    read of the unit's keys on the (unit, key) index; a key shared by more than
+    ``COMMON_KEY`` problems (boilerplate) is skipped, so the pairs stay few."""
+    open_ids = set(
+        Problem.objects.filter(unit_id=unit_id)
+        .exclude(status=ProblemStatus.MERGED)
+        .values_list("pk", flat=True)
+    )
+    rows = (
+        ProblemBand.objects.filter(unit_id=unit_id)
+        .order_by("key")
+        .values_list("key", "problem_id")
+        .iterator(chunk_size=20000)
+    )
+    shared: Counter[tuple[int, int]] = Counter()
+    for _key, group in groupby(rows, key=itemgetter(0)):
+        members = sorted({pk for _k, pk in group if pk in open_ids})
+        if 2 <= len(members) <= COMMON_KEY:
+            shared.update(combinations(members, 2))
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [pair for pair, _n in ranked[:limit]]

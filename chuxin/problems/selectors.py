@@ -86,7 +86,7 @@ def likely_duplicates(user: Any, problem: Problem, limit: int = 5) -> list[tuple
 def duplicate_pairs(user: Any, unit: Unit) -> list[tuple[Problem, Problem, float]]:
     """Likely duplicate pairs among the open problems lying in one unit, most alike first."""
     from .duplicates import candidate_pairs, ensure_unit_indexed
-    from .similarity import THRESHOLD, score
+    from .similarity import THRESHOLD, full_text, ngrams, similarity
 
     ensure_unit_indexed(unit.pk)
     pairs = candidate_pairs(unit.pk)
@@ -95,12 +95,12 @@ def duplicate_pairs(user: Any, unit: Unit) -> list[tuple[Problem, Problem, float
         p.pk: p
         for p in problems_visible(user).filter(pk__in=ids, unit=unit).exclude(status="merged")
     }
+    titles = {pk: ngrams(p.title) for pk, p in found.items()}
+    texts = {pk: ngrams(full_text(p.title, p.description)) for pk, p in found.items()}
     out = []
     for a, b in pairs:
         if a in found and b in found:
-            value = score(
-                (found[a].title, found[a].description), (found[b].title, found[b].description)
-            )
+            value = max(similarity(titles[a], titles[b]), similarity(texts[a], texts[b]))
             if value >= THRESHOLD:
                 out.append((found[a], found[b], round(value, 2)))
     out.sort(key=lambda t: (-t[2], t[0].pk, t[1].pk))

@@ -7,7 +7,7 @@ To find the candidates among every open problem of a unit (tens of thousands) wi
 comparing each pair, every problem's text is indexed once as locality-sensitive keys
 (:class:`~chuxin.problems.models.ProblemBand`): a one-permutation MinHash of its bigrams
 (each bigram hashed once, the minimum kept per bucket of the hash space, empty buckets filled
-from the next one), cut into bands of two buckets, each band hashed to one 64-bit key. Two
+from the next one), cut into bands of two buckets, each band hashed to one integer key. Two
 texts with Jaccard similarity *s* share a given band with probability about *s*², so with 16
 bands of the whole text and 8 of the title a pair at 0.5 shares one with probability > 0.99,
 while a pair at 0.1 rarely does. The candidates' texts are then compared exactly.
@@ -97,8 +97,8 @@ def _keys(sig: list[int] | None, kind: str) -> list[int]:
     for band in range(len(sig) // ROWS_PER_BAND):
         part = sig[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
         raw = f"{kind}{band}:" + ":".join(map(str, part))
-        digest = hashlib.blake2b(raw.encode(), digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
+        # 32 bits of hash and the band's number: two texts share a key only in the same band.
+        keys.append((zlib.crc32(raw.encode()) << 8 | band) * (1 if kind == "t" else -1))
     return keys
 
 

@@ -62,6 +62,9 @@ SPECIALS = [
 ]
 
 
+INDEX_PROBLEMS_UP_TO = 5000
+
+
 @dataclass
 class Counts:
     problems: int = 0
@@ -297,6 +300,13 @@ def generate(
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+    if counts.problems <= INDEX_PROBLEMS_UP_TO:
+        # Small demos get their duplicate index now (about a second per thousand problems);
+        # larger ones index a unit the first time its duplicates are asked for, or all at
+        # once with ``chuxin problem_signatures``.
+        from chuxin.problems.duplicates import index_all
+
+        index_all()
     return counts
 
 

@@ -86,7 +86,7 @@ def en_ordinal(n: int) -> str:
 
 def _sentence(text: str, lang: str) -> str:
     """A key point as a sentence that ends with one full stop."""
-    text = text.strip().rstrip("。.；;，,")
+    text = text.replace("¶", "").strip().rstrip("。.；;，,")
     return text + ("。" if lang == "zh" else ".")
 
 
@@ -161,7 +161,9 @@ def _join(items: list[str], lang: str) -> str:
 
 
 def _pick(lang: str, zh: str, en: str) -> str:
-    return (en or zh) if lang == "en" else zh
+    """The English text where there is one (in English), else the Chinese; never the
+    template's paragraph mark."""
+    return ((en or zh) if lang == "en" else zh).replace("¶", "")
 
 
 def release_facts(conference: Conference, lang: str) -> Facts:

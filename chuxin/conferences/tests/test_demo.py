@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text uses full-width punctuation
 """The demo writes the campaign's promotion conferences: the third a teleconference with a
 sub-venue in every city, the special rectifications' leading units speaking, work deployed
 to every city as rectification tasks, and the releases generated from the record."""

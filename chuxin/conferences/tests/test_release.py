@@ -230,3 +230,35 @@ def test_ordinals() -> None:
     assert [en_ordinal(n) for n in (1, 3, 12, 20, 21, 22, 23, 111)] == [
         "first", "third", "twelfth", "twentieth", "21st", "22nd", "23rd", "111th",
     ]  # fmt: skip
+
+
+def test_a_paragraph_mark_in_the_record_does_not_split_the_release(cw: ConfWorld) -> None:
+    services.person_add(actor=cw.office, conference=cw.first, role="attendee", name="甲¶乙")
+    release = generate(cw, cw.first)
+    assert "甲乙出席会议" in release.body_zh
+
+
+def test_a_report_links_a_special_of_the_same_campaign(cw: ConfWorld) -> None:
+    import datetime as dt
+
+    from chuxin.organization.models import Campaign
+    from chuxin.rectification import specials
+
+    other = Campaign.objects.create(
+        title="另一次",
+        theme="另一次",
+        start_date=dt.date(2020, 1, 1),
+        end_date=dt.date(2020, 12, 31),
+        root_unit=cw.province,
+    )
+    foreign = specials.special_create(
+        actor=cw.office, campaign=other, name="别的专项", leading_unit=cw.city_a
+    )
+    with pytest.raises(ValidationError) as bad:
+        services.speech_add(actor=cw.office, conference=cw.third, kind="special", special=foreign)
+    assert "special" in bad.value.message_dict
+    with pytest.raises(ValidationError) as bad:
+        services.speech_add(
+            actor=cw.office, conference=cw.third, kind="other", speaker_name="x", special=cw.special
+        )
+    assert "special" in bad.value.message_dict

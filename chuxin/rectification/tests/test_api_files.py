@@ -52,8 +52,9 @@ def test_progress_update_with_files_through_the_api(rw: RectWorld) -> None:
     names = sorted(f["original_name"] for f in body["files"])
     assert names == ["报告.pdf", "现场.png"] and body["percent"] == 40
     stored = Evidence.objects.get(original_name="报告.pdf")
-    assert stored.task_id == rw.task.pk and ".." not in stored.file.name
-    assert "报告" not in stored.file.name  # a generated name on disk
+    stored_name = str(stored.file.name)
+    assert stored.task_id == rw.task.pk and ".." not in stored_name
+    assert "报告" not in stored_name  # a generated name on disk
     rw.task.refresh_from_db()
     assert rw.task.progress == 40 and rw.task.status == "in_progress"
     # Listed with the task's evidence, with where to download it.

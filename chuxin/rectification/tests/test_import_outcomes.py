@@ -143,6 +143,7 @@ def test_closing_date_needs_a_verifier(rw: RectWorld) -> None:
     _ok(job)
     city_task.refresh_from_db()
     assert city_task.status == "verified" and city_task.closed_on.isoformat() == closed
+    assert city_task.submitted_on is not None and city_task.closed_on is not None
     assert city_task.submitted_on <= city_task.closed_on
     assert city_task.verified_by == rw.office and city_task.closed_on_time
     assert not rollups.check(counters.rollup())

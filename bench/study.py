@@ -169,6 +169,9 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
     start = time.perf_counter()
     job = imports.import_run(actor=office, job=job)
     seconds = time.perf_counter() - start
+    from chuxin.study.import_sql import last_timings
+
+    phases = dict(last_timings) if connection.vendor == "postgresql" else {}
     results["import"] = {
         "rows": written,
         "status": job.status,
@@ -178,6 +181,7 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
         "seconds": seconds,
         "rate": written / seconds if seconds else 0.0,
         "records_before": before,
+        "phases": phases,
     }
     return results
 
@@ -250,6 +254,9 @@ def bench_one(
     )
     if imp["errors"]:
         print(f"import errors: {imp['errors']}")
+    if imp.get("phases"):
+        laps = ", ".join(f"{name} {secs:.2f} s" for name, secs in imp["phases"].items())
+        print(f"import phases (set-based path): {laps}", flush=True)
     print("\n" + table(["figure", "measured", "target", ""], rows_out), flush=True)
 
 

@@ -114,15 +114,18 @@ def _refuse(message: str) -> FileRefused:
     return FileRefused([RowError(0, "", message)])
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.start = self.mark = time.perf_counter()
-        last_timings.clear()
+_mark = [0.0]
 
-    def lap(self, phase: str) -> None:
-        now = time.perf_counter()
-        last_timings[phase] = last_timings.get(phase, 0.0) + now - self.mark
-        self.mark = now
+
+def _start_clock() -> None:
+    last_timings.clear()
+    _mark[0] = time.perf_counter()
+
+
+def _lap(phase: str) -> None:
+    now = time.perf_counter()
+    last_timings[phase] = last_timings.get(phase, 0.0) + now - _mark[0]
+    _mark[0] = now
 
 
 @contextmanager
@@ -143,7 +146,7 @@ def import_whole_file(
     importer: StudyRecordImporter, data: bytes, actor: Any
 ) -> tuple[Counts, list[str]]:
     """Check and write the study records of ``data`` (see the module's docstring)."""
-    clock = _Clock()
+    _start_clock()
     with connection.cursor() as cursor, _session_for_bulk(cursor):
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
@@ -155,22 +158,21 @@ def import_whole_file(
         if plain is not None:
             total, headers, notes = _load_plain(importer, cursor, *plain)
         else:
-            clock.lap("read")
+            _lap("read")
             total, headers, notes = _load_table(importer, cursor, read_table(data))
         _set_total(importer, total)
         cursor.execute("ANALYZE study_import_rows")
-        clock.lap("load")
+        _lap("split")
         errors, good = _check(importer, cursor, actor, headers, total)
-        clock.lap("check")
+
         if errors:
             raise ImportRefused(errors, notes)
         created = _insert(cursor, actor)
-        clock.lap("insert")
+        _lap("insert")
         if created:
             from .progress_set import recompute_members_in
 
-            recompute_members_in("study_import_touched")
-        clock.lap("counters")
+            recompute_members_in("study_import_touched", lap=_lap, records_added=True)
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
     return Counts(created=created, unchanged=good - created), notes
@@ -197,6 +199,7 @@ def _load_plain(
         view = memoryview(body)
         for start in range(0, len(body), 1 << 22):
             copy.write(view[start : start + (1 << 22)])
+    _lap("copy")
     blank = "btrim(translate(line, %(d)s, ''), %(ws)s) <> ''"
     params = {"d": delimiter, "ws": WHITESPACE, "header": header_row}
     if errors:
@@ -356,6 +359,7 @@ def _check(
             cell_errors[("hours", text)] = exc
             hour_rows.append((text, None))
     _fill(cursor, "study_import_hours", "txt, h", ["text", "numeric"], hour_rows)
+    _lap("check: distinct values")
     # Members named in the file, and whether the actor may manage their unit.
     scope = scope_for(actor)
     manage = [g for g in scope.grants if g.manage]
@@ -379,6 +383,7 @@ def _check(
         },
     )
     cursor.execute("ANALYZE study_import_members")
+    _lap("check: members")
     # Every row's verdict per column, in the order the row-by-row path decides them.
     cursor.execute(
         """
@@ -427,6 +432,7 @@ def _check(
         "AND e_item IS NULL AND e_date IS NULL AND e_hours IS NULL"
     )
     good = cursor.rowcount
+    _lap("check: rows")
     errors: list[RowError] = []
     # Duplicates inside the file: the first good row of a (member, item, day) keeps it.
     cursor.execute(
@@ -437,8 +443,10 @@ def _check(
     )
     for n, text, first in cursor.fetchall():
         errors.append(_error(headers, n, "date", _MESSAGES["d_dup"], text, other=first))
+    _lap("check: duplicates")
     if good < total:
         errors += _row_errors(cursor, headers, cell_errors)
+        _lap("check: errors")
     return errors, good
 
 
@@ -510,16 +518,16 @@ def _insert(cursor: Any, actor: Any) -> int:
     table = connection.ops.quote_name(StudyRecord._meta.db_table)
     cursor.execute(
         "CREATE TEMPORARY TABLE study_import_touched (member_id bigint PRIMARY KEY, "
-        "n int) ON COMMIT DROP"
+        "n int, items bigint[]) ON COMMIT DROP"
     )
     cursor.execute(
         f"WITH ins AS (INSERT INTO {table} (member_id, item_id, date, hours, source, "
         "session_id, is_makeup, note, created_by_id, created_at) "
         "SELECT member_id, item_id, day, hours, %s, NULL, false, '', %s, %s "
         "FROM study_import_checked WHERE good ORDER BY member_id, item_id, day "
-        "ON CONFLICT DO NOTHING RETURNING member_id) "
-        "INSERT INTO study_import_touched SELECT member_id, count(*) FROM ins "
-        "GROUP BY member_id",
+        "ON CONFLICT DO NOTHING RETURNING member_id, item_id) "
+        "INSERT INTO study_import_touched SELECT member_id, count(*), "
+        "array_agg(DISTINCT item_id) FROM ins GROUP BY member_id",
         [RecordSource.IMPORT, getattr(actor, "pk", None), timezone.now()],
     )
     cursor.execute("SELECT coalesce(sum(n), 0) FROM study_import_touched")

@@ -10,7 +10,7 @@ inside the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import connection
 
@@ -44,10 +44,24 @@ def _unit_metrics(alias: str, sign: str) -> str:
     )
 
 
-def recompute_members_in(members_table: str, rules: Sequence[ItemRule] | None = None) -> int:
+def recompute_members_in(
+    members_table: str,
+    rules: Sequence[ItemRule] | None = None,
+    lap: Callable[[str], None] = lambda phase: None,
+    *,
+    records_added: bool = False,
+) -> int:
     """Recompute the progress of the members listed in ``members_table`` (a temporary table
     with a ``member_id`` column) and apply what changed to the unit and item counters; the
-    same result as :func:`study.progress.recompute_members`. Returns how many changed."""
+    same result as :func:`study.progress.recompute_members`. Returns how many changed.
+
+    With ``records_added``, all that happened to these members is new live records (not
+    make-up) of items in force, ``members_table`` also has ``n`` (how many) and ``items``
+    (their item ids, ``bigint[]``), and the stored progress is right so far. Then a member
+    none of whose new records is of an item they still owe only gets ``n`` more records (an
+    item done stays done, an item not required stays so, make-up owed is unchanged): only
+    the others are recomputed from their records.
+    """
     rules = rules_in_force() if rules is None else rules
     qn = connection.ops.quote_name
     progress = qn(MemberStudyProgress._meta.db_table)
@@ -64,6 +78,23 @@ def recompute_members_in(members_table: str, rules: Sequence[ItemRule] | None = 
             f"CREATE TEMPORARY TABLE study_prog_new (LIKE {progress} INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
         )
+        if records_added:
+            cursor.execute("DROP TABLE IF EXISTS study_prog_full")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE study_prog_full ON COMMIT DROP AS "
+                f"SELECT t.member_id FROM {members_table} t "
+                f"LEFT JOIN {progress} p ON p.member_id = t.member_id "
+                "WHERE p.member_id IS NULL OR EXISTS (SELECT 1 FROM unnest(t.items) i "
+                "WHERE strpos(p.owed_list, ',' || i || ',') > 0)"
+            )
+            names = ", ".join(f"p.{c}" for c in _FIELDS if c != "records")
+            cursor.execute(
+                f"INSERT INTO study_prog_new (member_id, {names.replace('p.', '')}, records) "
+                f"SELECT p.member_id, {names}, p.records + t.n FROM {members_table} t "
+                f"JOIN {progress} p ON p.member_id = t.member_id "
+                "WHERE t.member_id NOT IN (SELECT member_id FROM study_prog_full)"
+            )
+            where = "IN (SELECT member_id FROM study_prog_full)"
         # The new states, as stored rows.
         sql = _SQL.format(select="", members=where, **_tables())
         head, tail = sql.rsplit("FROM m LEFT JOIN agg", 1)
@@ -79,6 +110,7 @@ def recompute_members_in(members_table: str, rules: Sequence[ItemRule] | None = 
             f"WHERE o.member_id IS NULL OR {differs}"
         )
         changed = cursor.rowcount
+        lap("counters: members' states")
         if not changed:
             return 0
         old = "(SELECT old_unit_id AS unit_id, old_active AS active, "
@@ -110,6 +142,7 @@ def recompute_members_in(members_table: str, rules: Sequence[ItemRule] | None = 
             + item_rows.format(a="n", s="", src="study_prog_chg")
             + ") d GROUP BY unit_id, item_id HAVING sum(required) <> 0 OR sum(done) <> 0"
         )
+        lap("counters: deltas")
         # Spread: own deltas to the unit, subtree deltas to it and every unit above.
         ancestors = (
             f"JOIN {unit} u ON u.id = d.unit_id "
@@ -162,6 +195,7 @@ def recompute_members_in(members_table: str, rules: Sequence[ItemRule] | None = 
             "WHERE t.unit_id = s.unit_id AND t.item_id = s.item_id"
         )
         cursor.execute("DROP TABLE study_delta_spread")
+        lap("counters: units and items")
         # Finally the progress rows themselves.
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _FIELDS)
         cursor.execute(
@@ -169,7 +203,8 @@ def recompute_members_in(members_table: str, rules: Sequence[ItemRule] | None = 
             f"SELECT member_id, {', '.join(_FIELDS)} FROM study_prog_chg "
             f"ON CONFLICT (member_id) DO UPDATE SET {updates}"
         )
+        lap("counters: progress rows")
         for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
-                     "study_delta_items"):  # fmt: skip
-            cursor.execute(f"DROP TABLE {name}")
+                     "study_delta_items", "study_prog_full"):  # fmt: skip
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
     return changed

@@ -277,3 +277,29 @@ def test_refused_files_alike(study_world: StudyWorld, path: dict[str, bool], dat
     outcome = both(path, study_world.office, data)
     assert outcome["status"] == "refused"
     assert outcome["errors"]
+
+
+def test_more_records_for_covered_and_owing_members_alike(
+    study_world: StudyWorld, path: dict[str, bool]
+) -> None:
+    sw = study_world
+    first = (
+        "党员编号,学习项目,日期,学时\n"
+        f"A0001,学习党章,{day(1)},1\n"
+        f"A0002,学习党章,{day(1)},1\n"
+        f"A0002,专题党课,{day(2)},1\n"
+    )
+    assert both(path, sw.office, first.encode(), keep=True)["counts"] == (3, 0, 0)
+    assert not MemberStudyProgress.objects.get(member=sw.cadre).covered  # owes a lecture
+    more = (
+        "党员编号,学习项目,日期,学时\n"
+        f"A0001,学习党章,{day(5)},1\n"  # covered: one more record
+        f"A0002,学习党章,{day(6)},1\n"  # owes the lecture, not the reading
+        f"B0001,学习党章,{day(1)},1\n"  # owes the reading: covered now
+        f"A0002,专题党课,{day(1)},2\n"  # is the lecture's second time: covered now
+    )
+    outcome = both(path, sw.office, more.encode(), keep=True)
+    assert outcome["counts"] == (4, 0, 0)
+    assert MemberStudyProgress.objects.get(member=sw.cadre).covered
+    assert MemberStudyProgress.objects.get(member=sw.member).records == 2
+    assert both(path, sw.office, f"党员编号,学习项目,日期\nA0001,学习党章,{day(9)}\n".encode())

@@ -6,3 +6,6 @@ class AssessmentConfig(AppConfig):
     name = "chuxin.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the receivers

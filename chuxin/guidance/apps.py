@@ -6,3 +6,6 @@ class GuidanceConfig(AppConfig):
     name = "chuxin.guidance"
     label = "guidance"
     verbose_name = _("Supervision & guidance")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the receivers

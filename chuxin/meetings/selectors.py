@@ -49,11 +49,16 @@ def may_review(user: Any, meeting: LifeMeeting) -> bool:
         return True
     unit = meeting.unit
     above = unit.ancestor_paths(include_self=False)
+    guides = False
     for grant in scope.grants:
         if grant.manage and above and grant.covers_path(above[-1]):
             return True
         if grant.role == Role.GUIDANCE and grant.covers(unit):
-            return True
+            guides = True
+    if guides:  # where the office so configures (the campaign's guidance settings)
+        from chuxin.guidance.selectors import reviews_checkpoints
+
+        return reviews_checkpoints(user, unit, "meeting_materials")
     return False
 
 

@@ -17,6 +17,8 @@ office's token — target: >= 400 req/s.
     python bench/run.py dashboard                              # province, fresh load
     python bench/run.py dashboard --database chuxin_province   # a loaded database
     python bench/run.py dashboard --scale city                 # quicker
+
+The database it loads is dropped at the end unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -160,6 +162,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", default="10s")
+    parser.add_argument(
+        "--only", default="", help="load only these capabilities' demo data (chuxin demo --only)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database it loaded")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -177,7 +183,10 @@ def main(argv: list[str] | None = None) -> None:
         env = env_for(url)
         print(f"\n== dashboard at {args.scale} scale on {args.db} ({url})", flush=True)
         migrate(env)
-        load = run_child([CHUXIN, "demo", "--scale", args.scale, "--no-progress"], env)
+        command = [CHUXIN, "demo", "--scale", args.scale, "--no-progress"]
+        if args.only:
+            command += ["--only", args.only]
+        load = run_child(command, env)
         print(load.stdout.strip(), flush=True)
         print(f"demo load {load.seconds:.1f} s", flush=True)
     child = run_child(
@@ -241,6 +250,15 @@ def main(argv: list[str] | None = None) -> None:
     else:
         rows.append(["wrk on the root's JSON", "wrk is not installed", "-", "-"])
     print("\n" + table(["figure", "measured", "target", ""], rows), flush=True)
+    if not args.database and not args.keep and args.db == "postgres":
+        drop_postgres(f"chuxin_bench_dash_{args.scale}")
+
+
+def drop_postgres(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

@@ -19,11 +19,13 @@ def _week_start() -> dt.date:
 
 class BriefingGenerateForm(StyledFormMixin, forms.Form):
     period_start = forms.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}), initial=_week_start
+        label=_("Period from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=_week_start,
     )
     period_end = forms.DateField(
         label=_("Period to"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
 

@@ -194,6 +194,7 @@ def _figure_json(
     delta = None if (before is None or value is None or not since) else round(value - before, 1)
     return {
         "key": spec.key,
+        "slug": spec.key.replace(".", "-"),
         "label": str(spec.label),
         "value": value,
         "display": display(value, spec.fmt),

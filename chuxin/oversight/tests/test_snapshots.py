@@ -37,7 +37,7 @@ def test_one_row_per_unit_with_anything_and_the_keys_of_the_day(ow: Any) -> None
 
 def test_weekly_points_and_thinning(ow: Any) -> None:
     today = timezone.localdate()
-    for back in range(0, 80):
+    for back in range(0, 100):
         SnapshotDay.objects.create(day=today - dt.timedelta(days=back), keys=[])
     days = [d.day for d in snapshots.weekly_days(today)]
     assert days[-1] == today and len(days) == snapshots.WEEKS_OF_HISTORY + 1

@@ -418,20 +418,20 @@ def _check(
                    e_found IS NULL AND NOT (e_member IS NULL AND NOT required) AS item_ok
             FROM base b
         )
-        SELECT n, mn, item, dt, hr, member_id, item_id, day, hours, e_member, e_item, e_hours,
-               CASE WHEN e_parse IS NOT NULL THEN e_parse
-                    WHEN day > %(today)s THEN 'd_future'
-                    WHEN item_ok AND day < start THEN 'd_early' END AS e_date
-        FROM items
+        SELECT *, (e_member IS NULL AND e_item IS NULL AND e_date IS NULL AND e_hours IS NULL)
+                  AS good
+        FROM (
+            SELECT n, mn, item, dt, hr, member_id, item_id, day, hours, e_member, e_item,
+                   e_hours, CASE WHEN e_parse IS NOT NULL THEN e_parse
+                                 WHEN day > %(today)s THEN 'd_future'
+                                 WHEN item_ok AND day < start THEN 'd_early' END AS e_date
+            FROM items
+        ) z
         """,
         {"active": MemberStatus.ACTIVE, "today": timezone.localdate()},
     )
-    cursor.execute("ALTER TABLE study_import_checked ADD COLUMN good boolean")
-    cursor.execute(
-        "UPDATE study_import_checked SET good = true WHERE e_member IS NULL "
-        "AND e_item IS NULL AND e_date IS NULL AND e_hours IS NULL"
-    )
-    good = cursor.rowcount
+    cursor.execute("SELECT count(*) FROM study_import_checked WHERE good")
+    good = int(cursor.fetchone()[0])
     _lap("check: rows")
     errors: list[RowError] = []
     # Duplicates inside the file: the first good row of a (member, item, day) keeps it.
@@ -473,7 +473,7 @@ def _row_errors(
     """The errors of the rows that are not good, as :class:`RowError` objects."""
     cursor.execute(
         "SELECT n, mn, item, dt, hr, day, e_member, e_item, e_date, e_hours "
-        "FROM study_import_checked WHERE good IS NULL ORDER BY n"
+        "FROM study_import_checked WHERE NOT good ORDER BY n"
     )
     errors: list[RowError] = []
     add = errors.append

@@ -73,6 +73,8 @@ class VenueOut(Schema):
     attendance: int
     chaired_by: str
     chaired_by_position: str
+    chaired_by_en: str
+    chaired_by_position_en: str
 
     @staticmethod
     def resolve_unit(obj: SubVenue) -> str:
@@ -182,6 +184,8 @@ class VenueIn(Schema):
     attendance: int = Field(0, ge=0)
     chaired_by: str = Field("", max_length=100)
     chaired_by_position: str = Field("", max_length=300)
+    chaired_by_en: str = Field("", max_length=100)
+    chaired_by_position_en: str = Field("", max_length=300)
     label_en: str = Field("", max_length=200)
 
 
@@ -189,6 +193,8 @@ class VenuePatch(Schema):
     attendance: int | None = Field(None, ge=0)
     chaired_by: str | None = Field(None, max_length=100)
     chaired_by_position: str | None = Field(None, max_length=300)
+    chaired_by_en: str | None = Field(None, max_length=100)
+    chaired_by_position_en: str | None = Field(None, max_length=300)
     label_en: str | None = Field(None, max_length=200)
 
 

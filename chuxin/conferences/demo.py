@@ -127,6 +127,26 @@ THIRD_POINTS_EN = [
     "comprehensively accomplish all tasks of thematic education",
 ]
 
+SPECIALS_EN = {
+    "整治形式主义为基层减负": "rectifying formalism to ease the burden on the grassroots",
+    "整治群众身边腐败和作风问题": "rectifying corruption and bad work style close to the masses",
+    "整治侵害群众利益问题": "rectifying harm to the interests of the masses",
+    "整治软弱涣散基层党组织": "rectifying weak and lax grassroots Party organizations",
+    "整治违规吃喝问题": "rectifying illicit eating and drinking",
+}
+UNITS_EN = {
+    "中共辽宁省委": "the Liaoning Provincial Party Committee",
+    "省委办公厅": "the General Office of the Provincial Party Committee",
+    "省委组织部": "the Organization Department of the Provincial Party Committee",
+    "省委宣传部": "the Publicity Department of the Provincial Party Committee",
+    "省委统战部": "the United Front Work Department of the Provincial Party Committee",
+}
+CHAIR_POSITION_EN = {
+    "省委常委、市委书记": "member of the Standing Committee of the Provincial Party Committee "
+    "and secretary of the municipal party committee",
+    "市委书记": "secretary of the municipal party committee",
+}
+
 DEPLOYED = [
     ("对照检视问题清单开展整改“回头看”", "the review of rectification against the problem list"),
     ("开好第二批专题民主生活会和组织生活会", "holding the special life meetings of batch 2"),
@@ -278,8 +298,10 @@ def generate(campaign: Campaign, *, seed: int = 2019) -> Counts:
                     conference=conf,
                     order=i,
                     kind="special",
-                    position=f"{special.leading_unit.name}负责同志",
+                    position=special.leading_unit.name,
+                    position_en=UNITS_EN.get(special.leading_unit.name, ""),
                     topic=special.name,
+                    topic_en=SPECIALS_EN.get(special.name, ""),
                     special=special,
                     key_points=[f"{special.name}进展情况", "下一步工作打算"],
                 )
@@ -295,6 +317,9 @@ def generate(campaign: Campaign, *, seed: int = 2019) -> Counts:
                     attendance=0 if conf is fourth else rng.randint(80, 320),
                     chaired_by=leader.name if leader else "",
                     chaired_by_position=leader.position if leader else "",
+                    chaired_by_position_en=CHAIR_POSITION_EN.get(leader.position, "")
+                    if leader
+                    else "",
                 )
             )
     ConferencePerson.objects.bulk_create(persons)

@@ -80,6 +80,12 @@ class VenueForm(StyledFormMixin, forms.Form):
         label=_("Chair's position"), max_length=300, required=False
     )
     label_en = forms.CharField(label=_("Unit in English"), max_length=200, required=False)
+    chaired_by_en = forms.CharField(
+        label=_("Chaired by, in English"), max_length=100, required=False
+    )
+    chaired_by_position_en = forms.CharField(
+        label=_("Chair's position in English"), max_length=300, required=False
+    )
 
 
 class SpeechForm(StyledFormMixin, forms.Form):

@@ -140,6 +140,10 @@ class SubVenue(models.Model):
     attendance = models.PositiveIntegerField(_("attendance"), default=0)
     chaired_by = models.CharField(_("chaired by"), max_length=100, blank=True)
     chaired_by_position = models.CharField(_("chair's position"), max_length=300, blank=True)
+    chaired_by_en = models.CharField(_("chaired by, in English"), max_length=100, blank=True)
+    chaired_by_position_en = models.CharField(
+        _("chair's position in English"), max_length=300, blank=True
+    )
 
     history = HistoricalRecords()
 

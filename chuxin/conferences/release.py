@@ -248,7 +248,13 @@ def release_facts(conference: Conference, lang: str) -> Facts:
         main_venue=_pick(lang, c.main_venue, c.main_venue_en),
         venues=[_pick(lang, v.unit.name, v.label_en) for v in venues],
         chairs=[
-            (_pick(lang, v.unit.name, v.label_en), Who(v.chaired_by, v.chaired_by_position))
+            (
+                _pick(lang, v.unit.name, v.label_en),
+                Who(
+                    _pick(lang, v.chaired_by, v.chaired_by_en),
+                    _pick(lang, v.chaired_by_position, v.chaired_by_position_en),
+                ),
+            )
             for v in venues
             if v.chaired_by
         ],

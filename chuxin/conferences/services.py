@@ -266,6 +266,8 @@ def _validate_venue(values: dict[str, Any]) -> None:
     errors: dict[str, Any] = {}
     _text(errors, values, "chaired_by", 100)
     _text(errors, values, "chaired_by_position", 300)
+    _text(errors, values, "chaired_by_en", 100)
+    _text(errors, values, "chaired_by_position_en", 300)
     _text(errors, values, "label_en", 200)
     attendance = values.get("attendance")
     if not isinstance(attendance, int) or isinstance(attendance, bool) or attendance < 0:
@@ -286,6 +288,8 @@ def venue_add(
     chaired_by: str = "",
     chaired_by_position: str = "",
     label_en: str = "",
+    chaired_by_en: str = "",
+    chaired_by_position_en: str = "",
 ) -> SubVenue:
     """A sub-venue in a unit below the organizer (teleconferences and video conferences)."""
     _require_manage(actor, conference)
@@ -305,6 +309,8 @@ def venue_add(
         "chaired_by": chaired_by,
         "chaired_by_position": chaired_by_position,
         "label_en": label_en,
+        "chaired_by_en": chaired_by_en,
+        "chaired_by_position_en": chaired_by_position_en,
     }
     _validate_venue(values)
     return SubVenue.objects.create(conference=conference, unit=unit, **values)
@@ -314,7 +320,14 @@ def venue_add(
 def venue_update(*, actor: Any, venue: SubVenue, **changes: Any) -> SubVenue:
     """Change a sub-venue's attendance, chair or English name."""
     _require_manage(actor, venue.conference)
-    fields = ("attendance", "chaired_by", "chaired_by_position", "label_en")
+    fields = (
+        "attendance",
+        "chaired_by",
+        "chaired_by_position",
+        "label_en",
+        "chaired_by_en",
+        "chaired_by_position_en",
+    )
     unknown = set(changes) - set(fields)
     if unknown:
         raise ValidationError({"__all__": _("Unknown fields: %(f)s") % {"f": sorted(unknown)}})

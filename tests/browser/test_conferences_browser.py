@@ -120,6 +120,11 @@ def test_conference_to_release_in_both_languages(
     assert doc.paragraphs[0].text == release.headline_en
     assert "presided over the meeting" in "\n".join(p.text for p in doc.paragraphs)
 
+    page.click("#print-zh")
+    page.wait_for_selector("#print-button")
+    assert page.text_content("h1") == release.headline_zh
+    page.go_back()
+    page.wait_for_selector("#publish-release")
     submit(page, "#publish-release")
     page.wait_for_selector("#release-status.text-bg-success")
     release.refresh_from_db()

@@ -21,6 +21,7 @@ from chuxin.study.models import StudySession
 
 from . import selectors, services
 from .models import (
+    DEFAULT_REPORT_DAYS,
     CheckingMaterial,
     Criticism,
     HeartTalk,
@@ -28,6 +29,7 @@ from .models import (
     MaterialReview,
     MaterialStatus,
     MeetingKind,
+    MeetingSettings,
     MeetingStatus,
     Opinion,
     OpinionMethod,
@@ -810,6 +812,37 @@ def rating_create(request: HttpRequest, meeting_id: int, payload: RatingIn) -> S
         actor=request.user, meeting=meeting, rating=payload.rating, comment=payload.comment
     )
     return Status(201, row)
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+class SettingsIn(Schema):
+    report_due_days: int = Field(ge=1, le=365)
+
+
+class SettingsOut(Schema):
+    campaign_id: int
+    report_due_days: int
+
+
+@router.get("/campaigns/{campaign_id}/settings", response=SettingsOut)
+def settings_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+    """Within how many days of holding a meeting its report is due (the campaign's default;
+    a meeting's own ``report_due_days`` wins)."""
+    campaign = org_selectors.campaign_get(request.user, campaign_id)
+    row = MeetingSettings.objects.filter(campaign=campaign).first()
+    days = row.report_due_days if row else DEFAULT_REPORT_DAYS
+    return {"campaign_id": campaign.pk, "report_due_days": days}
+
+
+@router.put("/campaigns/{campaign_id}/settings", response=SettingsOut)
+def settings_put(request: HttpRequest, campaign_id: int, payload: SettingsIn) -> dict[str, Any]:
+    campaign = org_selectors.campaign_get(request.user, campaign_id)
+    row = services.settings_set(
+        actor=request.user, campaign=campaign, report_due_days=payload.report_due_days
+    )
+    return {"campaign_id": campaign.pk, "report_due_days": row.report_due_days}
 
 
 # --- Overview -------------------------------------------------------------------------------

@@ -135,9 +135,19 @@ def generate(campaign: Campaign, *, seed: int = 2019) -> dict[str, int]:
         .order_by("unit_id", "pk")
         .values_list("unit_id", "pk")
     )
-    ids = {m: _next_id(m) for m in (LifeMeeting, Participant, Solicitation, Opinion, HeartTalk,
-                                    CheckingMaterial, MaterialVersion, MaterialReview, Criticism,
-                                    MeetingProblem)}  # fmt: skip
+    models: list[type[Model]] = [
+        LifeMeeting,
+        Participant,
+        Solicitation,
+        Opinion,
+        HeartTalk,
+        CheckingMaterial,
+        MaterialVersion,
+        MaterialReview,
+        Criticism,
+        MeetingProblem,
+    ]
+    ids: dict[type[Model], int] = {m: _next_id(m) for m in models}
     rows: dict[type[Model], list[dict[str, Any]]] = defaultdict(list)
 
     def add(model: type[Model], **values: Any) -> int:
@@ -275,8 +285,7 @@ def generate(campaign: Campaign, *, seed: int = 2019) -> dict[str, int]:
             if problem is not None:
                 add(MeetingProblem, meeting_id=meeting_id, problem_id=problem)
     counts = {}
-    for model in (LifeMeeting, Participant, Solicitation, Opinion, HeartTalk, CheckingMaterial,
-                  MaterialVersion, MaterialReview, Criticism, MeetingProblem):  # fmt: skip
+    for model in models:
         counts[model._meta.model_name or ""] = _insert(model, rows[model])
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(ids)):

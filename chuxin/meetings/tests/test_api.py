@@ -363,3 +363,14 @@ def test_list_api_filters_and_query_bound(
     assert Api(mw.other_county_admin).get(f"/meetings?unit={mw.county_a.pk}").status_code == 404
     with django_assert_max_num_queries(20):
         assert c.get(f"/meetings/{mw.county_meeting.pk}").status_code == 200
+
+
+def test_campaign_report_days_setting(mw: MeetingWorld) -> None:
+    path = f"/campaigns/{mw.campaign.pk}/settings"
+    assert ok(Api(mw.city_admin).get(path))["report_due_days"] == 15
+    assert Api(mw.city_admin).put(path, {"report_due_days": 10}).status_code == 403
+    assert Api(mw.office).put(path, {"report_due_days": 0}).status_code == 422
+    assert ok(Api(mw.office).put(path, {"report_due_days": 10}))["report_due_days"] == 10
+    held = to_held(mw, mw.county_meeting, days_ago=0)
+    assert held.report_due_on == timezone.localdate() + dt.timedelta(days=10)
+    assert Api(mw.other_county_admin).get(path).status_code == 404

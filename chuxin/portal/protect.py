@@ -18,6 +18,7 @@ Tokens are versioned by a prefix:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -44,9 +45,15 @@ def _master_keys() -> list[bytes]:
     if own:
         keys.append(settings.SECRET_KEY)
     keys += list(getattr(settings, "SECRET_KEY_FALLBACKS", []) or [])
-    return [hashlib.sha256(b"chuxin.portal.contact|" + k.encode()).digest() for k in keys]
+    return list(_derive(tuple(keys)))
 
 
+@functools.lru_cache(maxsize=8)
+def _derive(keys: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(hashlib.sha256(b"chuxin.portal.contact|" + k.encode()).digest() for k in keys)
+
+
+@functools.lru_cache(maxsize=64)
 def _subkey(master: bytes, purpose: bytes) -> bytes:
     return hmac.new(master, b"chuxin.portal." + purpose, hashlib.sha256).digest()
 
@@ -87,6 +94,7 @@ def _fernet(master: bytes) -> Any:
     return Fernet(base64.urlsafe_b64encode(_subkey(master, b"fernet")))
 
 
+@functools.cache
 def has_fernet() -> bool:
     try:
         import cryptography.fernet  # noqa: F401

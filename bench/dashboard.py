@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> None:
         load = run_child(command, env)
         print(load.stdout.strip(), flush=True)
         print(f"demo load {load.seconds:.1f} s", flush=True)
+    run_child([CHUXIN, "collectstatic", "--noinput", "-v0"], env)  # as `chuxin serve` does
     child = run_child(
         [sys.executable, "-m", "bench.dashboard", "--measure", "--calls", str(args.calls),
          "--warmup", str(args.warmup)],

@@ -48,6 +48,7 @@ class FigureSpec:
     headline: bool = True
     group: str = ""
     trend: bool = False  # drawn in the progress-over-time lines
+    show: Callable[[Number | None], str] | None = None  # words instead of the number
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class Provider:
 
     By default the metrics are the ``subtree_<metric>`` columns of ``model``, a rollup with
     one row per unit whose primary key is the unit; ``read``/``read_all`` may be given instead.
+    A capability without maintained counters whose rows are many sets ``from_snapshot``: its
+    figures are read from the latest daily snapshot (``read_all`` runs once a day), never
+    counted on request.
     """
 
     key: str
@@ -67,6 +71,7 @@ class Provider:
     columns: Mapping[str, str] = field(default_factory=dict)  # metric -> column, if not subtree_
     read: Callable[[Sequence[int]], dict[int, dict[str, int]]] | None = None
     read_all: Callable[[], Iterable[tuple[int, Sequence[int]]]] | None = None
+    from_snapshot: bool = False
 
     def _columns(self) -> list[str]:
         return [self.columns.get(m, f"subtree_{m}") for m in self.metrics]

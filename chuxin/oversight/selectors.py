@@ -108,7 +108,9 @@ def children(user: Any, unit: Unit) -> list[Unit]:
 # --- Formatting ------------------------------------------------------------------------------
 
 
-def display(value: Number | None, fmt: str) -> str:
+def display(value: Number | None, fmt: str, spec: FigureSpec | None = None) -> str:
+    if spec is not None and spec.show is not None:
+        return spec.show(value)
     if value is None:
         return "—"
     if fmt == "percent":
@@ -159,10 +161,25 @@ def _values(
 
 
 def live_values(unit_ids: Sequence[int]) -> dict[int, dict[str, Number | None]]:
-    """Every figure of these units from the maintained counters: one query per provider."""
+    """Every figure of these units from the maintained counters: one query per provider
+    (and, for providers read from the snapshot, one for the latest day's rows)."""
     providers = figures.providers()
-    metrics = {p.key: p.values_for(unit_ids) for p in providers}
-    return {pk: _values(providers, metrics, pk) for pk in unit_ids}
+    metrics = {p.key: p.values_for(unit_ids) for p in providers if not p.from_snapshot}
+    stored = [p for p in providers if p.from_snapshot]
+    if stored:
+        latest = SnapshotDay.objects.order_by("-day").first()
+        rows = snapshots.unit_metrics([latest], unit_ids) if latest else {}
+        for p in stored:
+            if latest is None or not _had(latest, p):
+                metrics[p.key] = {}
+                continue
+            metrics[p.key] = {pk: rows.get((latest.day, pk), {}).get(p.key, {}) for pk in unit_ids}
+    out = {pk: _values(providers, metrics, pk) for pk in unit_ids}
+    for p in stored:
+        if not metrics[p.key]:  # no snapshot yet: nothing to show rather than zeros
+            for values in out.values():
+                values.update(dict.fromkeys((s.key for s in p.figures), None))
+    return out
 
 
 def snapshot_values(
@@ -197,7 +214,7 @@ def _figure_json(
         "slug": spec.key.replace(".", "-"),
         "label": str(spec.label),
         "value": value,
-        "display": display(value, spec.fmt),
+        "display": display(value, spec.fmt, spec),
         "fmt": spec.fmt,
         "worse": spec.worse,
         "url": spec.url(pk),
@@ -265,7 +282,7 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                     {
                         "key": s.key,
                         "value": values[s.key],
-                        "display": display(values[s.key], s.fmt),
+                        "display": display(values[s.key], s.fmt, s),
                         "level": heat_level(gap(s, values[s.key], mine[s.key])),
                         "url": s.url(child.pk),
                     }
@@ -306,7 +323,7 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                             "name": c.name,
                             "url": reverse("oversight:unit", args=[c.pk]),
                             "value": live[c.pk][s.key],
-                            "display": display(live[c.pk][s.key], s.fmt),
+                            "display": display(live[c.pk][s.key], s.fmt, s),
                             "gap": round(g, 1),
                         }
                         for g, c in worst
@@ -326,8 +343,8 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                 {
                     "key": s.key,
                     "label": str(s.label),
-                    "before": display(was, s.fmt),
-                    "now": display(now, s.fmt),
+                    "before": display(was, s.fmt, s),
+                    "now": display(now, s.fmt, s),
                     "delta": round(now - was, 1),
                     "better": is_better(s, was, now),
                 }

@@ -114,9 +114,9 @@ def briefing_data(
                 "key": spec.key,
                 "label": _labels(spec),
                 "value": value,
-                "display": selectors.display(value, spec.fmt),
+                "display": selectors.display(value, spec.fmt, spec),
                 "previous": was,
-                "previous_display": selectors.display(was, spec.fmt) if previous else "",
+                "previous_display": selectors.display(was, spec.fmt, spec) if previous else "",
                 "delta": (round(value - was, 1) if value is not None and was is not None else None),
                 "better": selectors.is_better(spec, was, value) if previous else None,
             }

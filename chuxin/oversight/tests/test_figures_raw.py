@@ -92,6 +92,62 @@ def raw_metrics(unit: Unit) -> dict[str, dict[str, int]]:
                 visit__archived_at__isnull=True, visit__unit__path__startswith=path
             ).count(),
         }
+    if "research" in providers:
+        from chuxin.investigation.counters import REPORTED
+        from chuxin.investigation.models import ResearchActivity, ResearchFinding, ResearchTopic
+
+        topics = ResearchTopic.objects.filter(unit__path__startswith=path)
+        activities = ResearchActivity.objects.filter(topic__unit__path__startswith=path)
+        raw["research"] = {
+            "topics": topics.count(),
+            "reported": topics.filter(status__in=REPORTED).count(),
+            "activities": activities.count(),
+            "people": sum(activities.values_list("people_reached", flat=True)),
+            "findings": ResearchFinding.objects.filter(
+                activity__topic__unit__path__startswith=path
+            ).count(),
+        }
+    if "mechanisms" in providers:
+        from chuxin.mechanisms.models import Mechanism
+
+        raw["mechanisms"] = {
+            "mechanisms": Mechanism.objects.filter(
+                archived_at__isnull=True, unit__path__startswith=path
+            ).count()
+        }
+    if "portal" in providers:
+        from chuxin.portal.models import Opinion, SatisfactionRating
+
+        opinions = Opinion.objects.filter(unit__path__startswith=path)
+        scores = list(
+            SatisfactionRating.objects.filter(problem__unit__path__startswith=path).values_list(
+                "score", flat=True
+            )
+        )
+        raw["portal"] = {
+            "opinions": opinions.count(),
+            "answered": opinions.filter(answered_at__isnull=False).count(),
+            "ratings": len(scores),
+            "score_sum": sum(scores),
+        }
+    if "assessment" in providers:
+        from chuxin.assessment.models import EvaluationRow, EvaluationStatus
+
+        row = (
+            EvaluationRow.objects.filter(unit=unit, evaluation__status=EvaluationStatus.PUBLISHED)
+            .order_by("-evaluation__published_at", "-evaluation_id")
+            .first()
+        )
+        grades = ["poor", "fair", "good", "excellent"]
+        raw["assessment"] = (
+            {
+                "rated": 1,
+                "score_x100": int((row.total * 100).to_integral_value()) if row.total else 0,
+                "grade": grades.index(row.grade) + 1 if row.grade in grades else 0,
+            }
+            if row
+            else {}
+        )
     return raw
 
 
@@ -112,6 +168,8 @@ def board_figures(client: Any, unit: Unit) -> dict[str, Any]:
 @pytest.fixture
 def demo(transactional_db: Any) -> Any:
     call_command("demo", scale="tiny", no_progress=True, stdout=io.StringIO())
+    # Figures without counters (the public's opinions) are read from the day's snapshot.
+    snapshots.take_snapshot()
     root = User.objects.create_superuser("boss", "boss@example.org", "pw")
     from django.test import Client
 
@@ -169,4 +227,4 @@ def test_snapshot_holds_the_counters_of_every_unit(demo: Any) -> None:
     out = io.StringIO()
     call_command("oversight_snapshot", day=day.isoformat(), stdout=out)
     assert f"snapshot {day}" in out.getvalue()
-    assert snapshots.SnapshotDay.objects.count() == 1
+    assert snapshots.SnapshotDay.objects.filter(day=day).count() == 1

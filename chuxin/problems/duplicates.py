@@ -54,14 +54,29 @@ def _index_rows(rows: list[tuple[int, int, str, str]]) -> int:
     return written
 
 
+# Units seen fully indexed by this process. Once indexed a unit stays so (the services index
+# every problem they write); only bulk loads add unindexed rows, and they index themselves or
+# are indexed with ``chuxin problem_signatures``. Per process, nothing to share.
+_indexed_units: set[int] = set()
+
+
 def ensure_unit_indexed(unit_id: int) -> int:
     """Index the unit's open problems that are not yet (loaded in bulk); usually none."""
+    if unit_id in _indexed_units:
+        return 0
     rows = list(
         Problem.objects.filter(unit_id=unit_id, signature__isnull=True)
         .exclude(status=ProblemStatus.MERGED)
         .values_list("pk", "unit_id", "title", "description")
     )
-    return _index_rows(rows) if rows else 0
+    done = _index_rows(rows) if rows else 0
+    transaction.on_commit(lambda: _indexed_units.add(unit_id))
+    return done
+
+
+def forget_indexed_units() -> None:
+    """For tests and bulk loads: check every unit again."""
+    _indexed_units.clear()
 
 
 def index_all(batch: int = 20000) -> int:
@@ -104,8 +119,15 @@ def candidate_pairs(unit_id: int, limit: int = 5000) -> list[tuple[int, int]]:
         .exclude(status=ProblemStatus.MERGED)
         .values_list("pk", flat=True)
     )
-    rows = (
+    shared_keys = (
         ProblemBand.objects.filter(unit_id=unit_id)
+        .values("key")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2, n__lte=COMMON_KEY)
+        .values("key")
+    )
+    rows = (
+        ProblemBand.objects.filter(unit_id=unit_id, key__in=shared_keys)
         .order_by("key")
         .values_list("key", "problem_id")
         .iterator(chunk_size=20000)
@@ -113,7 +135,7 @@ def candidate_pairs(unit_id: int, limit: int = 5000) -> list[tuple[int, int]]:
     shared: Counter[tuple[int, int]] = Counter()
     for _key, group in groupby(rows, key=itemgetter(0)):
         members = sorted({pk for _k, pk in group if pk in open_ids})
-        if 2 <= len(members) <= COMMON_KEY:
+        if len(members) >= 2:
             shared.update(combinations(members, 2))
     ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
     return [pair for pair, _n in ranked[:limit]]

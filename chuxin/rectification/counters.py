@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from chuxin.organization.models import Unit
 from chuxin.problems.models import Problem, ProblemCategory, ProblemSource, ProblemStatus
 from chuxin.problems.signals import ProblemState
 
-from .models import OPEN_STATUSES, RectificationTask, TaskStatus
+from .models import OPEN_STATUSES, OverdueMark, RectificationTask, TaskStatus
 
 ROLLUP_NAME = "rectification"
 
@@ -176,35 +176,62 @@ def overdue_refresh(today: dt.date | None = None) -> int:
                 _apply(unit_id, {"overdue": sign * n})
         if refresh_needed:
             rollups.refresh(rollup())
+        _mark(today)
     return changed
 
 
+# The day this process last saw the flags current. Within a day they stay so (services keep
+# them right on every write; only midnight makes them stale), so the mark is read once a day
+# per process, not on every request. Per process, nothing to share between servers.
+_current_on: dict[str, dt.date] = {}
+
+
+def _remember(today: dt.date) -> None:
+    transaction.on_commit(lambda: _current_on.__setitem__("day", today))
+
+
+def forget_current() -> None:
+    """For tests: read the mark again."""
+    _current_on.clear()
+
+
+def _mark(today: dt.date) -> None:
+    if not OverdueMark.objects.filter(pk=1).update(on=today, refreshed_at=timezone.now()):
+        OverdueMark.objects.get_or_create(pk=1, defaults={"on": today})
+
+
 def overdue_stale(today: dt.date | None = None) -> bool:
-    """Whether some open task's time limit has passed without its overdue flag set: from
-    midnight until the daily sweep, the tasks whose limit was yesterday. One look-up on the
-    partial index ``task_open_unflagged`` (only open, unflagged tasks are in it)."""
+    """Whether the overdue flags may be behind the date: the last refresh was for another
+    day (from midnight until the daily sweep, the tasks whose limit was yesterday). One
+    primary-key read. (Services keep the flags right on every write; only the date moving on
+    makes them stale, which a query for "open, unflagged, past its limit" cannot show cheaply:
+    the planner cannot know such rows are rare and scans the table.)"""
     today = today or timezone.localdate()
-    return RectificationTask.objects.filter(
-        is_overdue=False, status__in=OPEN_STATUSES, time_limit__lt=today
-    ).exists()
+    mark = OverdueMark.objects.filter(pk=1).values_list("on", flat=True).first()
+    return mark != today
 
 
 def overdue_current(today: dt.date | None = None) -> int:
     """Make the overdue flags and counters right for today before they are read: usually one
-    index look-up finding nothing; right after midnight (before the sweep), the refresh of
-    the tasks whose limit just passed. Returns how many tasks changed.
+    primary-key read; the first read after midnight (before the sweep) refreshes the tasks
+    whose limit just passed. Returns how many tasks changed.
 
     Why on read as well as in the sweep: "overdue" changes with the date alone, and a list or
     count shown at 00:01 must not wait for a scheduled job. The flag (not the date) stays what
     the lists filter and the counters count, so the indexed overdue list and the maintained
     counters keep their speed and always agree with each other."""
     today = today or timezone.localdate()
+    if _current_on.get("day") == today:
+        return 0
     if not overdue_stale(today):
+        _remember(today)
         return 0
     try:
         with transaction.atomic():
-            return overdue_refresh(today)
-    except OperationalError:
-        # SQLite: another connection is writing (most likely this same refresh); the read
-        # goes on with the flags of a moment ago rather than fail.
+            changed = overdue_refresh(today)
+        _remember(today)
+        return changed
+    except (OperationalError, IntegrityError):
+        # Another connection is refreshing at the same moment (SQLite: it holds the write
+        # lock); the read goes on with the flags of a moment ago rather than fail.
         return 0

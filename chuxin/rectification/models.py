@@ -135,16 +135,6 @@ class RectificationTask(TimeStampedModel):
             models.Index(fields=["responsible_unit", "status"], name="task_unit_status"),
             models.Index(fields=["is_overdue", "time_limit"], name="task_overdue"),
             models.Index(fields=["status", "time_limit"], name="task_status_limit"),
-            # The open tasks not (yet) flagged overdue, by time limit: after midnight the ones
-            # whose limit just passed are found here at once (``counters.overdue_current``).
-            models.Index(
-                fields=["time_limit"],
-                condition=models.Q(
-                    is_overdue=False,
-                    status__in=["not_started", "in_progress", "returned"],
-                ),
-                name="task_open_unflagged",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -439,3 +429,19 @@ class SpecialReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.special_id} · {self.period}"
+
+
+class OverdueMark(models.Model):
+    """The day for which the tasks' overdue flags (and the counters' overdue figures) were
+    last brought up to date (``counters.overdue_refresh``). One row. Reads compare it with
+    today and refresh first when the date has moved on (``counters.overdue_current``)."""
+
+    on = models.DateField(_("flags current on"))
+    refreshed_at = models.DateTimeField(_("refreshed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("overdue refresh mark")
+        verbose_name_plural = _("overdue refresh marks")
+
+    def __str__(self) -> str:
+        return f"overdue current on {self.on}"

@@ -68,7 +68,15 @@ def task_detail(user: Any, pk: int) -> RectificationTask:
             "problems__unit",
             "co_units",
             "lower_tasks__responsible_unit",
-            Prefetch("stage_objectives", queryset=StageObjective.objects.order_by("order", "id")),
+            Prefetch(
+                "stage_objectives",
+                queryset=StageObjective.objects.order_by("order", "id").prefetch_related("files"),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(file="").order_by("id"),
+                to_attr="evidence_notes",
+            ),
             Prefetch(
                 "updates",
                 queryset=ProgressUpdate.objects.select_related("created_by").prefetch_related(

@@ -70,3 +70,13 @@ def build_rect_world(world: World) -> RectWorld:
 @pytest.fixture
 def rw(world: World) -> RectWorld:
     return build_rect_world(world)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_memos() -> None:
+    """Each test reads the overdue mark and the duplicate index as a new process would."""
+    from chuxin.problems.duplicates import forget_indexed_units
+    from chuxin.rectification.counters import forget_current
+
+    forget_current()
+    forget_indexed_units()

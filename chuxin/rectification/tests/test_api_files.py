@@ -178,6 +178,8 @@ def test_stage_objective_evidence(rw: RectWorld) -> None:
     assert response.status_code == 422
     detail = _api(rw.city_admin).get(f"/api/v1/rectification/tasks/{rw.task.pk}").json()
     assert [f["original_name"] for f in detail["stage_objectives"][0]["files"]] == ["图.png"]
+    page = rw.client_for(rw.city_admin).get(f"/rectification/tasks/{rw.task.pk}/")
+    assert "图.png" in page.content.decode()
 
 
 def test_evidence_list_has_bounded_queries(

@@ -221,6 +221,8 @@ def test_evidence_becomes_a_note_once(rw: RectWorld) -> None:
     _ok(job)
     note = Evidence.objects.get(task=rw.task)
     assert note.note == "会议纪要、现场照片" and not note.file
+    page = rw.client_for(rw.city_admin).get(f"/rectification/tasks/{rw.task.pk}/")
+    assert "会议纪要、现场照片" in page.content.decode()
     # The export says the same, and imports back unchanged.
     job = _import(rw.city_admin, _export(rw, rw.city_admin))
     _ok(job)

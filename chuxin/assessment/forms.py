@@ -70,7 +70,7 @@ class RunForm(StyledFormMixin, forms.Form):
     )
     cutoff = forms.DateField(
         label=_("Cut-off date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     levels = forms.TypedChoiceField(

@@ -44,7 +44,9 @@ class AssignmentForm(StyledFormMixin, forms.Form):
 class VisitForm(StyledFormMixin, forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
     methods = forms.MultipleChoiceField(
         label=_("Methods"), choices=VisitMethod.choices, widget=forms.CheckboxSelectMultiple

@@ -113,11 +113,16 @@ def may_verify(user: Any, task: RectificationTask) -> bool:
         return True
     unit = task.responsible_unit
     above = unit.ancestor_paths(include_self=False)
+    guides = False
     for grant in scope.grants:
         if grant.manage and grant.subtree and grant.path in above:
             return True
         if grant.role == Role.GUIDANCE and grant.covers(unit):
-            return True
+            guides = True
+    if guides:  # where the office so configures (the campaign's guidance settings)
+        from chuxin.guidance.selectors import reviews_checkpoints
+
+        return reviews_checkpoints(user, unit, "rectification")
     return False
 
 

@@ -177,3 +177,54 @@ def test_unready_goes_back_to_preparing(mw: MeetingWorld) -> None:
         actor=mw.city_admin, meeting=mw.county_meeting, action="unready"
     )
     assert meeting.status == MeetingStatus.PREPARING
+
+
+def test_study_sessions_link_only_from_the_unit_or_above(mw: MeetingWorld) -> None:
+    from django.utils import timezone
+
+    from chuxin.study.models import StudyItem, StudySession
+
+    today = timezone.localdate()
+    item = StudyItem.objects.create(
+        campaign=mw.campaign, title="学习党章", kind="reading", applies_from=today
+    )
+
+    def session(unit: object) -> StudySession:
+        return StudySession.objects.create(unit=unit, item=item, date=today, host="书记")  # type: ignore[misc]
+
+    m = mw.county_meeting
+    services.study_link(actor=mw.city_admin, meeting=m, session=session(mw.county_a))
+    services.study_link(actor=mw.city_admin, meeting=m, session=session(mw.city_a))
+    for wrong in (mw.county_b, mw.branch_a):
+        with pytest.raises(ValidationError) as exc:
+            services.study_link(actor=mw.city_admin, meeting=m, session=session(wrong))
+        assert "session" in exc.value.message_dict
+    check = selectors.checklist(selectors.meeting_detail(mw.city_admin, m.pk))
+    assert check.study_sessions == 2 and check.study_done
+
+
+def test_guides_are_reviewers_or_leaders_above(mw: MeetingWorld) -> None:
+    from chuxin.organization import services as org_services
+    from conftest import make_user
+
+    m = mw.county_meeting
+    services.guide_add(actor=mw.city_admin, meeting=m, user=mw.guidance, title="督导组组长")
+    leader_user = make_user("city_leader")
+    leader = org_services.member_create(
+        actor=mw.root,
+        unit=mw.city_a,
+        member_number="C0001",
+        name="市委副书记",
+        gender="male",
+        cadre_level="bureau",
+        is_leading_cadre=True,
+    )
+    leader.user = leader_user
+    leader.save(update_fields=["user"])
+    services.guide_add(actor=mw.city_admin, meeting=m, user=leader_user)
+    assert m.guides.count() == 2
+    for wrong in (mw.member_user, mw.zhang_user, mw.other_county_admin):
+        with pytest.raises(ValidationError):
+            services.guide_add(actor=mw.city_admin, meeting=m, user=wrong)
+    with pytest.raises(ValidationError):
+        services.guide_add(actor=mw.city_admin, meeting=m, user=mw.guidance)  # twice

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -216,7 +217,7 @@ def _too_many(exc: abuse.RateLimited) -> Status:
     return Status(
         TOO_MANY,
         {
-            "detail": "Too many requests from your address; wait and try again.",
+            "detail": _("Too many requests came from your address. Please wait and try again."),
             "retry_after": exc.retry_after,
         },
     )
@@ -267,7 +268,9 @@ def public_submit(request: HttpRequest, payload: OpinionSubmitIn) -> Any:
     try:
         unit = selectors.public_unit(payload.unit_id)
     except Http404:
-        raise ValidationError({"unit_id": "No such unit."}) from None
+        raise ValidationError(
+            {"unit_id": _("Choose the place or unit your opinion is about.")}
+        ) from None
     opinion = services.opinion_submit(
         unit=unit,
         text=payload.text,
@@ -306,7 +309,7 @@ def public_track(request: HttpRequest, code: str) -> Any:
     except abuse.RateLimited as exc:
         return _too_many(exc)
     except Http404:
-        return Status(404, {"detail": "Not found."})
+        return Status(404, {"detail": _("Not found")})
     return _track_out(opinion)
 
 
@@ -323,7 +326,7 @@ def public_rate(request: HttpRequest, code: str, payload: RatingIn) -> Any:
     except abuse.RateLimited as exc:
         return _too_many(exc)
     except Http404:
-        return Status(404, {"detail": "Not found."})
+        return Status(404, {"detail": _("Not found")})
     _challenge(payload)
     rating = services.rating_by_code(opinion=opinion, level=payload.level, comment=payload.comment)
     return Status(201, rating)

@@ -253,3 +253,27 @@ def test_both_languages_and_the_switch(pw: RectWorld) -> None:
     for html in (zh, en):
         assert 'name="language" value="en"' in html and 'name="language" value="zh-hans"' in html
     assert "Give an opinion" in en
+
+
+@pytest.mark.parametrize(
+    "who", ["office", "city_admin", "other_county_admin", "guidance", "member_user", "anonymous"]
+)
+def test_public_pages_are_the_same_for_everyone(
+    pw: RectWorld, who: str, django_assert_max_num_queries: Any
+) -> None:
+    pw.problem.is_public = True
+    pw.problem.save()
+    opinion = opinion_for(pw.county_b)
+    client = pw.client_for(None if who == "anonymous" else getattr(pw, who))
+    client.get("/portal/")  # the session is read once before counting
+    for url in (
+        "/portal/",
+        "/portal/opinions/new/",
+        f"/portal/units/{pw.province.pk}/",
+        f"/portal/problems/{pw.problem.pk}/",
+        f"/portal/track/{opinion.code}/",
+        "/api/v1/portal/public/units?q=区",
+        f"/api/v1/portal/public/track/{opinion.code}",
+    ):
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200, url

@@ -10,7 +10,7 @@ class RectificationConfig(AppConfig):
     def ready(self) -> None:
         from chuxin.core import rollups
 
-        from . import counters, receivers  # noqa: F401 - connects the receivers
+        from . import counters, receivers, special_counters  # noqa: F401 - connects the receivers
         from .models import UnitRectificationRollup
 
         rollups.register(
@@ -21,3 +21,4 @@ class RectificationConfig(AppConfig):
                 own_values=counters.own_values,
             )
         )
+        rollups.register_check(special_counters.CHECK)

@@ -22,6 +22,7 @@ from chuxin.organization.models import Unit
 from chuxin.problems.models import Problem, ProblemCategory, ProblemSource, ProblemStatus
 from chuxin.problems.signals import ProblemState
 
+from . import special_counters
 from .models import OPEN_STATUSES, OverdueMark, RectificationTask, TaskStatus
 
 ROLLUP_NAME = "rectification"
@@ -64,20 +65,28 @@ def problem_state(problem: Problem) -> ProblemState:
 
 
 def task_values(task: RectificationTask | None) -> dict[str, int]:
+    """The task's contribution to its unit's rollup, and (``special:`` keys) to its special
+    rectification's count (``special_counters``)."""
     if task is None:
         return {}
+    from .special_counters import task_keys
+
     return {
         "tasks": 1,
         f"t_{task.status}": 1,
         "on_time": int(task.closed_on_time),
         "overdue": int(task.is_overdue),
-    }
+    } | task_keys(task)
 
 
 def _apply(unit_id: int, deltas: Mapping[str, int]) -> None:
-    deltas = {k: v for k, v in deltas.items() if v}
-    if deltas:
-        rollups.apply(rollup(), Unit.objects.only("pk", "path").get(pk=unit_id), deltas)
+    from . import special_counters
+
+    plain, special = special_counters.split({k: v for k, v in deltas.items() if v})
+    if plain:
+        rollups.apply(rollup(), Unit.objects.only("pk", "path").get(pk=unit_id), plain)
+    if special:
+        special_counters.apply(unit_id, special)
 
 
 def apply_change(
@@ -155,18 +164,21 @@ def overdue_refresh(today: dt.date | None = None) -> int:
                 RectificationTask.objects.select_for_update()
                 .filter(condition)
                 .order_by()
-                .values_list("pk", "responsible_unit_id")
+                .values_list("pk", "responsible_unit_id", "special_id")
             )
             if not rows:
                 continue
             per_unit: dict[int, int] = defaultdict(int)
+            per_special: dict[tuple[int, int], int] = defaultdict(int)
             for start in range(0, len(rows), UPDATE_CHUNK):
                 chunk = rows[start : start + UPDATE_CHUNK]
-                RectificationTask.objects.filter(pk__in=[pk for pk, _unit in chunk]).update(
+                RectificationTask.objects.filter(pk__in=[pk for pk, *_rest in chunk]).update(
                     is_overdue=value
                 )
-                for _pk, unit_id in chunk:
+                for _pk, unit_id, special_id in chunk:
                     per_unit[unit_id] += 1
+                    if special_id:
+                        per_special[(special_id, unit_id)] += 1
             changed += len(rows)
             if len(per_unit) > BULK_UNITS:
                 refresh_needed = True
@@ -174,8 +186,11 @@ def overdue_refresh(today: dt.date | None = None) -> int:
             sign = 1 if value else -1
             for unit_id, n in per_unit.items():
                 _apply(unit_id, {"overdue": sign * n})
+            for (special_id, unit_id), n in per_special.items():
+                special_counters.apply(unit_id, {(special_id, "overdue"): sign * n})
         if refresh_needed:
             rollups.refresh(rollup())
+            special_counters.refresh()
         _mark(today)
     return changed
 

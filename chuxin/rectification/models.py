@@ -445,3 +445,30 @@ class OverdueMark(models.Model):
 
     def __str__(self) -> str:
         return f"overdue current on {self.on}"
+
+
+class SpecialUnitCount(models.Model):
+    """Maintained: per special rectification and responsible unit (a participating unit or
+    the leading unit), its tasks, closed, closed on time, open and overdue. Written only by
+    ``special_counters`` (deltas from the services, set-based refreshes); checked by
+    ``chuxin check_counters``."""
+
+    special = models.ForeignKey(
+        SpecialRectification, on_delete=models.CASCADE, related_name="unit_counts"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    tasks = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("special rectification unit count")
+        verbose_name_plural = _("special rectification unit counts")
+        constraints = [
+            models.UniqueConstraint(fields=["special", "unit"], name="special_unit_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.special_id}/{self.unit_id}"

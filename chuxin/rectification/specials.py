@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +20,8 @@ from chuxin.core.scoping import Action, scope_for
 from chuxin.organization.models import Campaign, Unit
 
 from .models import (
-    OPEN_STATUSES,
-    RectificationTask,
     SpecialRectification,
     SpecialReport,
-    TaskStatus,
 )
 
 
@@ -177,35 +174,24 @@ class SpecialFigures:
 
 def special_figures(special: SpecialRectification) -> SpecialFigures:
     """Per participating unit (and the leading unit if it has tasks): the programme's tasks,
-    closed, closed on time, open, overdue — what the leading unit's comrade reports."""
+    closed, closed on time, open, overdue — what the leading unit's comrade reports. From the
+    maintained counts (``special_counters``): one row per unit, however many tasks."""
     from .counters import overdue_current
+    from .models import SpecialUnitCount
+    from .special_counters import METRICS
 
     overdue_current()
-    on_time = Q(status=TaskStatus.VERIFIED, returned_count=0) & (
-        Q(time_limit__isnull=True)
-        | Q(submitted_on__isnull=True)
-        | Q(submitted_on__lte=F("time_limit"))
-    )
     rows: dict[int, dict[str, Any]] = {
-        r["responsible_unit_id"]: dict(r)
-        for r in RectificationTask.objects.filter(special=special)
-        .order_by()
-        .values("responsible_unit_id")
-        .annotate(
-            tasks=Count("id"),
-            closed=Count("id", filter=Q(status=TaskStatus.VERIFIED)),
-            on_time=Count("id", filter=on_time),
-            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("id", filter=Q(is_overdue=True)),
-        )
+        r["unit_id"]: r
+        for r in SpecialUnitCount.objects.filter(special=special).values("unit_id", *METRICS)
     }
     units = list(special.participating_units.order_by("path"))
     if special.leading_unit_id in rows and special.leading_unit not in units:
         units.insert(0, special.leading_unit)
-    keys = ("tasks", "closed", "on_time", "open", "overdue")
     empty: dict[str, Any] = {}
     lines = [
-        UnitLine(unit=u, **{k: int(rows.get(u.pk, empty).get(k, 0)) for k in keys}) for u in units
+        UnitLine(unit=u, **{k: int(rows.get(u.pk, empty).get(k, 0)) for k in METRICS})
+        for u in units
     ]
-    totals = {k: sum(getattr(line, k) for line in lines) for k in keys}
+    totals = {k: sum(getattr(line, k) for line in lines) for k in METRICS}
     return SpecialFigures(lines=lines, totals=totals)

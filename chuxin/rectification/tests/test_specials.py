@@ -143,3 +143,49 @@ def test_pages_and_scope(rw: RectWorld) -> None:
     assert RectificationTask.objects.get(title="清理督查检查考核").special == special
     listing = rw.client_for(rw.office).get(reverse("rectification:special_list"))
     assert len(listing.context["items"]) == 2
+
+
+def test_the_programme_counts_are_maintained_and_checked(rw: RectWorld) -> None:
+    """Every write keeps the per-unit counts of a programme right (checked against the raw
+    rows as ``chuxin check_counters`` does), including overdue from the date alone."""
+    from chuxin.rectification import counters, special_counters
+    from chuxin.rectification.models import SpecialUnitCount
+    from chuxin.rectification.specials import special_figures
+
+    special = SpecialRectification.objects.create(
+        campaign=rw.campaign, name="整治形式主义", leading_unit=rw.city_a
+    )
+    special.participating_units.set([rw.county_a, rw.township_a])
+    today = timezone.localdate()
+    tasks = [
+        services.task_create(
+            actor=rw.city_admin,
+            campaign=rw.campaign,
+            responsible_unit=unit,
+            title=f"专项任务{i}",
+            time_limit=today + dt.timedelta(days=2),
+            special=special,
+        )
+        for i, unit in enumerate([rw.county_a, rw.county_a, rw.township_a])
+    ]
+    assert not special_counters.drifts()
+    services.task_transition(actor=rw.city_admin, task=tasks[0], action="submit")
+    services.task_transition(actor=rw.city_admin, task=tasks[0], action="accept")
+    services.task_transition(actor=rw.city_admin, task=tasks[1], action="submit")
+    services.task_transition(actor=rw.city_admin, task=tasks[1], action="return", reason="不够")
+    assert not special_counters.drifts()
+    counters.overdue_refresh(today + dt.timedelta(days=3))  # the other two are now overdue
+    assert not special_counters.drifts()
+    overdue = dict(SpecialUnitCount.objects.values_list("unit_id", "overdue"))
+    assert overdue == {rw.county_a.pk: 1, rw.township_a.pk: 1}
+    # Read today, they are not overdue (yet): the figures bring the flags back to today.
+    figures = special_figures(special)
+    assert figures.totals == {"tasks": 3, "closed": 1, "on_time": 1, "open": 2, "overdue": 0}
+    assert not special_counters.drifts()
+    by_unit = {line.unit.pk: line for line in figures.lines}
+    assert by_unit[rw.township_a.pk].tasks == 1 and by_unit[rw.county_a.pk].tasks == 2
+    # Drift is found and fixed set-based.
+    SpecialUnitCount.objects.filter(unit=rw.county_a).update(tasks=9)
+    assert special_counters.drifts()
+    special_counters.refresh()
+    assert not special_counters.drifts()

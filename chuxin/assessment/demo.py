@@ -20,9 +20,9 @@ WEIGHTS = {
     "study.coverage": 25,
     "rectification.on_time": 25,
     "rectification.verified": 15,
-    "meetings.on_time": 10,
+    "meetings.held_reported_on_time": 10,
     "portal.satisfaction": 10,
-    "portal.solved": 5,
+    "portal.public_solved": 5,
 }
 
 

@@ -255,3 +255,35 @@ def test_scope_matrix(a: AWorld, who: str | None) -> None:
     assert scoring.status_code == (200 if who == "guidance" else 404)
     publish = client.post(f"/assessment/evaluations/{draft.pk}/publish/")
     assert publish.status_code == (302 if who == "office" else 404)
+
+
+def test_large_runs_in_the_background_with_progress(
+    a: AWorld, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    _data(a)
+    monkeypatch.setattr(services, "SYNC_UNITS", 1)
+    office = a.client_for(a.office)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        evaluation = _run(a)
+    assert evaluation.status == EvaluationStatus.RUNNING and evaluation.units_total == 4
+    page = office.get(f"/assessment/evaluations/{evaluation.pk}/")
+    assert 'id="progress"' in page.content.decode()
+    poll = office.get(f"/assessment/evaluations/{evaluation.pk}/?progress=1")
+    assert poll.status_code == 200 and "0 of 4" in poll.content.decode()
+    assert len(callbacks) == 1
+    callbacks[0]()  # the task enqueued after commit (the immediate backend runs it)
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.DRAFT and evaluation.units_done == 4
+    assert _totals(evaluation)[a.county_a.pk] == (D("62.00"), "fair", 2)
+    done = office.get(f"/assessment/evaluations/{evaluation.pk}/?progress=1")
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_an_indicator_no_longer_registered_has_no_value(a: AWorld) -> None:
+    _data(a)
+    a.on_time.key = "gone.away"
+    a.on_time.save()
+    evaluation = _run(a)
+    row = evaluation.rows.get(unit=a.county_a)
+    assert row.scores[0]["value"] is None and row.renormalised
+    assert row.total == D("80.00")

@@ -195,10 +195,13 @@ def cadres_without_topic(
     if campaign is not None:
         topics = topics.filter(campaign=campaign)
     return (
-        Member.objects.filter(
-            unit__path__startswith=unit.path,
-            is_leading_cadre=True,
-            status=MemberStatus.ACTIVE,
+        scoped(
+            Member.objects.filter(
+                unit__path__startswith=unit.path,
+                is_leading_cadre=True,
+                status=MemberStatus.ACTIVE,
+            ),
+            user,
         )
         .filter(~Exists(topics))
         .select_related("unit")

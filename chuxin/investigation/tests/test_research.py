@@ -348,3 +348,24 @@ def test_list_pages_and_api_lists_answer_in_bounded_queries(
     for url in api_urls:
         with django_assert_max_num_queries(12):
             assert api.get(url).status_code == 200
+
+
+def test_a_guide_of_exactly_one_unit_sees_no_cadres_below_it(sw: ResearchWorld) -> None:
+    """A guidance team holds exactly its units: the cadres of county A's township are not in
+    the guide's report unless the office chose the subtree."""
+    from chuxin.organization.models import RoleAssignment
+
+    org_services.member_create(
+        actor=sw.root,
+        unit=sw.township_a,
+        member_number="A0009",
+        name="刘洋",
+        gender="male",
+        is_leading_cadre=True,
+    )
+    client = sw.client_for(sw.guidance)
+    page = client.get(f"/investigation/units/{sw.county_a.pk}/cadres/")
+    assert [m.name for m in page.context["page"]] == []
+    RoleAssignment.objects.filter(user=sw.guidance).update(include_subtree=True)
+    page = sw.client_for(sw.guidance).get(f"/investigation/units/{sw.county_a.pk}/cadres/")
+    assert [m.name for m in page.context["page"]] == ["刘洋"]

@@ -11,9 +11,8 @@ already loaded). Then, in a child process, as the office user:
 - the export of one county's ledger to .xlsx (three sheets) — rows/s reported;
 - the daily sweep for the whole province (refresh overdue, remind, escalate), the first run
   of the day and a second one (which must send nothing) — time reported;
-- a special rectification's roll-up per participating unit (summed from its tasks on
-  request) for the programme with the most tasks — median reported (why it is not a
-  maintained counter: see ``specials.special_figures``);
+- a special rectification's roll-up per participating unit (from the maintained counts,
+  ``special_counters``) for the programme with the most tasks — median reported;
 - duplicate suggestions in a unit with 10,000 problems (added in a transaction rolled back at
   the end): indexing them (as a bulk-loaded unit is on first use), then one problem's
   suggestions and the unit's likely pairs — times reported.
@@ -354,7 +353,7 @@ def bench_one(
     if sp:
         out.append(
             [
-                f"special rectification roll-up, summed on request ({sp['name']}: "
+                f"special rectification roll-up per unit ({sp['name']}: "
                 f"{sp['tasks']:,} tasks, {sp['units']} units)",
                 f"median {sp['median']:.1f} ms, max {sp['max']:.1f} ms",
                 "report",

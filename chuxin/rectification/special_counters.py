@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Count, F, Q
 
@@ -85,9 +86,11 @@ def expected() -> dict[tuple[int, int], dict[str, int]]:
             overdue=Count("id", filter=Q(is_overdue=True)),
         )
     )
-    return {
-        (r["special_id"], r["responsible_unit_id"]): {m: int(r[m]) for m in METRICS} for r in rows
-    }
+    out: dict[tuple[int, int], dict[str, int]] = {}
+    for r in rows:
+        row: dict[str, Any] = dict(r)
+        out[(row["special_id"], row["responsible_unit_id"])] = {m: int(row[m]) for m in METRICS}
+    return out
 
 
 def drifts() -> list[str]:
@@ -117,4 +120,8 @@ def refresh() -> int:
     )
 
 
-CHECK = rollups.CounterCheck(name="rectification_specials", drifts=drifts, fix=refresh)
+def fix() -> None:
+    refresh()
+
+
+CHECK = rollups.CounterCheck(name="rectification_specials", drifts=drifts, fix=fix)

@@ -87,6 +87,27 @@ def _write_csv(path: str, rows: int, seed: int = 7) -> int:
     return written
 
 
+def _backend_pid() -> int | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) a local process has used so far; 0 when it cannot be read
+    (a remote server). The wall time of a busy machine says little; this says what it cost."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, TypeError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
     import django
 
@@ -166,9 +187,12 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
         job = imports.import_job_create(
             actor=office, kind="study_records", file=File(handle), original_name="bench.csv"
         )
+    backend = _backend_pid()
+    cpu_db, cpu_py = _cpu_seconds(backend), time.process_time()
     start = time.perf_counter()
     job = imports.import_run(actor=office, job=job)
     seconds = time.perf_counter() - start
+    cpu = {"python": time.process_time() - cpu_py, "postgres": _cpu_seconds(backend) - cpu_db}
     from chuxin.study.import_sql import last_timings
 
     phases = dict(last_timings) if connection.vendor == "postgresql" else {}
@@ -182,6 +206,8 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
         "rate": written / seconds if seconds else 0.0,
         "records_before": before,
         "phases": phases,
+        "cpu": cpu,
+        "load": os.getloadavg()[0],
     }
     return results
 
@@ -255,8 +281,19 @@ def bench_one(
     if imp["errors"]:
         print(f"import errors: {imp['errors']}")
     if imp.get("phases"):
+        rest = imp["seconds"] - sum(imp["phases"].values())
         laps = ", ".join(f"{name} {secs:.2f} s" for name, secs in imp["phases"].items())
+        laps += f", the rest (reading the job's file, commit: deferred foreign keys) {rest:.2f} s"
         print(f"import phases (set-based path): {laps}", flush=True)
+    if imp.get("cpu") and sum(imp["cpu"].values()) > 0:
+        cpu = imp["cpu"]
+        used = cpu["python"] + cpu["postgres"]
+        print(
+            f"import CPU: python {cpu['python']:.1f} s, postgres backend {cpu['postgres']:.1f} s"
+            f" ({imp['rows'] / used:,.0f} records per CPU-second; load average "
+            f"{imp['load']:.1f} on {os.cpu_count()} cores during the import)",
+            flush=True,
+        )
     print("\n" + table(["figure", "measured", "target", ""], rows_out), flush=True)
 
 

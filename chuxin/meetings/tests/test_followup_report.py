@@ -23,7 +23,9 @@ from chuxin.rectification.models import RectificationTask
 from .conftest import MeetingWorld, to_held
 
 
-def test_talk_matrix_shows_the_missing_pairs(mw: MeetingWorld) -> None:
+def test_talk_matrix_shows_the_missing_pairs(
+    mw: MeetingWorld, django_assert_max_num_queries: Any
+) -> None:
     m = mw.county_meeting
     services.meeting_transition(actor=mw.city_admin, meeting=m, action="prepare")
     wang, zhang, liu = (mw.participant(m, x) for x in (mw.wang, mw.zhang, mw.liu))
@@ -36,7 +38,9 @@ def test_talk_matrix_shows_the_missing_pairs(mw: MeetingWorld) -> None:
     missing = {frozenset((a.member.name, b.member.name)) for a, b in matrix.missing}
     assert missing == {frozenset(("王芳", "张伟")), frozenset(("张伟", "刘洋"))}
     assert matrix.count(wang, liu) == 2 and matrix.count(liu, wang) == 2
-    page = mw.client_for(mw.city_admin).get(f"/meetings/{m.pk}/talks/")
+    client = mw.client_for(mw.city_admin)
+    with django_assert_max_num_queries(15):
+        page = client.get(f"/meetings/{m.pk}/talks/")
     body = page.content.decode()
     assert body.count('data-missing="1"') == 4  # two pairs, both cells
     assert "2 of 3 pairs still missing" in body

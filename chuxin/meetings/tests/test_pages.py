@@ -349,10 +349,14 @@ def test_ics_export_parses(mw: MeetingWorld) -> None:
     assert r.status_code == 404
 
 
-def test_participant_sees_own_meetings_on_phone_page(mw: MeetingWorld) -> None:
+def test_participant_sees_own_meetings_on_phone_page(
+    mw: MeetingWorld, django_assert_max_num_queries: Any
+) -> None:
     r = mw.client_for(mw.member_user).get("/meetings/")
     assert r.status_code == 302 and r["Location"] == "/meetings/mine/"
-    r = mw.client_for(mw.member_user).get("/meetings/mine/")
+    client = mw.client_for(mw.member_user)
+    with django_assert_max_num_queries(10):
+        r = client.get("/meetings/mine/")
     assert [m.pk for m in r.context["meetings"]] == [mw.branch_meeting.pk]
 
 

@@ -385,7 +385,7 @@ def _fmt(value: Decimal | None) -> str | None:
 def evaluation_compute(*, evaluation: Evaluation, units: Sequence[Unit] | None = None) -> None:
     """Compute and store every figure of a running evaluation, chunk by chunk (progress is
     written as it goes), then rank among peers and leave it as a draft. On error the
-    evaluation is marked failed with the reason."""
+    evaluation is marked failed with the reason (logged; the page shows it)."""
     if evaluation.status != EvaluationStatus.RUNNING:
         return
     try:
@@ -395,7 +395,6 @@ def evaluation_compute(*, evaluation: Evaluation, units: Sequence[Unit] | None =
         Evaluation.objects.filter(pk=evaluation.pk).update(
             status=EvaluationStatus.FAILED, error=str(exc)[:2000]
         )
-        raise
 
 
 def _compute(evaluation: Evaluation, units: list[Unit] | None) -> None:

@@ -287,3 +287,25 @@ def test_an_indicator_no_longer_registered_has_no_value(a: AWorld) -> None:
     row = evaluation.rows.get(unit=a.county_a)
     assert row.scores[0]["value"] is None and row.renormalised
     assert row.total == D("80.00")
+
+
+def test_a_failing_indicator_marks_the_evaluation_failed(a: AWorld, monkeypatch: Any) -> None:
+    from chuxin.assessment import indicators as registry
+
+    def broken(campaign: Any, units: Any, cutoff: Any) -> Any:
+        raise RuntimeError("counter table missing")
+
+    original = registry.get("rectification.on_time")
+    monkeypatch.setitem(
+        registry._REGISTRY,
+        "rectification.on_time",
+        registry.Indicator(key=original.key, label=original.label, compute=broken),
+    )
+    evaluation = _run(a)
+    assert evaluation.status == EvaluationStatus.FAILED
+    assert "counter table missing" in evaluation.error
+    assert not evaluation.rows.exists()
+    page = a.client_for(a.office).get(f"/assessment/evaluations/{evaluation.pk}/")
+    assert "counter table missing" in page.content.decode()
+    with pytest.raises(ValidationError):
+        services.evaluation_publish(actor=a.office, evaluation=evaluation)

@@ -64,7 +64,8 @@ class Mechanism(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The origins are part of the audit trail: who linked which task, and when.
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[problems, tasks])
 
     class Meta:
         verbose_name = _("long-term mechanism")

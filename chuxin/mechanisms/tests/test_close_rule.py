@@ -58,6 +58,7 @@ def test_an_archived_mechanism_does_not_count(mw: MechWorld) -> None:
 
 
 def test_a_mechanism_number_given_on_closing_links_it(mw: MechWorld) -> None:
+    versions = mw.mechanism.history.count()
     task_services.task_transition(
         actor=mw.city_admin,
         task=mw.long_task,
@@ -66,6 +67,11 @@ def test_a_mechanism_number_given_on_closing_links_it(mw: MechWorld) -> None:
     )
     assert _status(mw.long_task) == "verified"
     assert list(mw.mechanism.tasks.all()) == [mw.long_task]
+    # The link is in the mechanism's audit trail.
+    assert mw.mechanism.history.count() == versions + 1
+    latest = mw.mechanism.history.order_by("-history_id").first()
+    assert latest is not None
+    assert [t.rectificationtask_id for t in latest.tasks.all()] == [mw.long_task.pk]
 
 
 def test_an_unknown_or_unseen_mechanism_number_refuses_and_links_nothing(mw: MechWorld) -> None:

@@ -218,7 +218,8 @@ def test_an_ambiguous_title(study_world: StudyWorld, path: dict[str, bool]) -> N
 
 
 @pytest.mark.parametrize(
-    "kind", ["quoted", "gb18030", "tabs", "semicolons", "lone-cr", "xlsx", "no-hours"]
+    "kind",
+    ["quoted", "gb18030", "tabs", "semicolons", "lone-cr", "xlsx", "no-hours", "spaces"],
 )
 def test_other_files_alike(study_world: StudyWorld, path: dict[str, bool], kind: str) -> None:
     sw = study_world
@@ -241,13 +242,13 @@ def test_other_files_alike(study_world: StudyWorld, path: dict[str, bool], kind:
         wb.save(buf)
         data = buf.getvalue()
     else:
-        sep = {"tabs": "\t", "semicolons": ";"}.get(kind, ",")
+        sep = {"tabs": "\t", "semicolons": ";", "spaces": " , "}.get(kind, ",")
         end = "\r" if kind == "lone-cr" else "\n"
         lines = [sep.join(f'"{c}"' if kind == "quoted" else c for c in r) for r in rows]
         text = end.join(lines) + end
         data = text.encode("gb18030" if kind == "gb18030" else "utf-8")
     plain = import_sql.plain_csv(data)
-    assert (plain is not None) == (kind in ("tabs", "semicolons", "no-hours"))
+    assert (plain is not None) == (kind in ("tabs", "semicolons", "no-hours", "spaces"))
     outcome = both(path, sw.office, data)
     assert outcome["status"] == "refused"
     assert [(e[0], e[1]) for e in outcome["errors"]] == [(4, "date"), (5, "member_number")]

@@ -97,8 +97,13 @@ def report_due_days(meeting: LifeMeeting) -> int:
     """The meeting's own number of days, else the campaign's, else the default."""
     if meeting.report_due_days is not None:
         return meeting.report_due_days
+    return report_due_days_of(meeting.campaign)
+
+
+def report_due_days_of(campaign: Campaign) -> int:
+    """The campaign's number of days (the default where none is set)."""
     days = (
-        MeetingSettings.objects.filter(campaign_id=meeting.campaign_id)
+        MeetingSettings.objects.filter(campaign=campaign)
         .values_list("report_due_days", flat=True)
         .first()
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("units/<int:pk>/", views.unit_meetings, name="unit"),
     path("units/<int:pk>/overview/", views.overview, name="overview"),
+    path("campaigns/<int:pk>/settings/", views.settings, name="settings"),
     path("units/<int:pk>/calendar.ics", views.unit_ics, name="unit_ics"),
     path("units/<int:pk>/new/", views.meeting_create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),

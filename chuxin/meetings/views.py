@@ -220,6 +220,12 @@ def overview(request: HttpRequest, pk: int) -> HttpResponseBase:
             "life-meetings-overview", str(_("Life meetings")), OVERVIEW_COLUMNS, [total, *children]
         )
     late = list(_mark_late(selectors.late_meetings(request.user, unit)[:100]))
+    scope = scope_for(request.user)
+    campaigns = [
+        (c, services.report_due_days_of(c))
+        for c in org_selectors.campaigns_visible(request.user).filter(root_unit=unit)
+        if scope.allows(c.root_unit, Action.MANAGE)
+    ]
     return render(
         request,
         "meetings/overview.html",
@@ -228,10 +234,33 @@ def overview(request: HttpRequest, pk: int) -> HttpResponseBase:
             "total": total,
             "children": children,
             "late": late,
+            "campaigns": campaigns,
             "breadcrumbs": org_selectors.unit_breadcrumbs(request.user, unit),
             "tab": "overview",
         },
     )
+
+
+@login_required
+@require_POST
+def settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office sets, per campaign, within how many days of holding a report is due."""
+    campaign = org_selectors.campaign_get(request.user, pk)
+    back = request.POST.get("next", "")
+    if not back.startswith("/meetings/"):
+        back = "/meetings/"
+    try:
+        days = int(request.POST.get("report_due_days", ""))
+    except ValueError:
+        messages.error(request, _("Enter a number of days from 1 to 365."))
+        return redirect(back)
+    try:
+        services.settings_set(actor=request.user, campaign=campaign, report_due_days=days)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(back)
 
 
 @login_required

@@ -368,3 +368,25 @@ def test_archive(mw: MeetingWorld) -> None:
     mw.branch_meeting.refresh_from_db()
     assert mw.branch_meeting.status == MeetingStatus.ARCHIVED
     approve_all  # noqa: B018 - imported for the other tests
+
+
+def test_office_sets_the_report_days_on_the_overview(mw: MeetingWorld) -> None:
+    from chuxin.meetings.models import MeetingSettings
+
+    office = mw.client_for(mw.office)
+    page = office.get(f"/meetings/units/{mw.province.pk}/overview/")
+    assert f'id="settings-{mw.campaign.pk}"' in page.content.decode()
+    url = f"/meetings/campaigns/{mw.campaign.pk}/settings/"
+    next_ = f"/meetings/units/{mw.province.pk}/overview/"
+    for bad in ("0", "x", "400"):
+        r = office.post(url, {"report_due_days": bad, "next": next_}, follow=True)
+        assert any(m.level_tag == "error" for m in r.context["messages"])
+    assert not MeetingSettings.objects.exists()
+    assert office.post(url, {"report_due_days": "10", "next": next_})["Location"] == next_
+    assert MeetingSettings.objects.get().report_due_days == 10
+    # A city administrator does not manage the campaign's root: no form, and a 403.
+    admin = mw.client_for(mw.city_admin)
+    page = admin.get(f"/meetings/units/{mw.city_a.pk}/overview/")
+    assert "settings-" not in page.content.decode()
+    assert admin.post(url, {"report_due_days": "3"}).status_code == 403
+    assert MeetingSettings.objects.get().report_due_days == 10

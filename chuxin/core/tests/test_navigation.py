@@ -1,0 +1,49 @@
+"""The navigation: every entry leads to a page that answers, grouped; managers' entries only
+for managers."""
+
+from __future__ import annotations
+
+from conftest import World
+
+
+def _entries(page: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'data-nav="([a-z_]+)"', page))
+
+
+def test_office_sees_every_entry_and_each_one_answers(world: World) -> None:
+    client = world.client_for(world.office)
+    page = client.get("/inbox/").content.decode()
+    entries = _entries(page)
+    assert {"dashboard", "organization", "units", "imports", "opinions", "meetings"} <= entries
+    from django.test import RequestFactory
+
+    from chuxin.core.context_processors import navigation
+
+    request = RequestFactory().get("/inbox/")
+    request.user = world.office
+    for item in navigation(request)["nav_items"]:
+        for link in item.get("links", [item]):
+            response = client.get(link["url"], follow=True)
+            assert response.status_code == 200, (link["key"], response.status_code)
+
+
+def test_a_member_sees_no_managers_entries(world: World) -> None:
+    page = world.client_for(world.member_user).get("/inbox/").content.decode()
+    entries = _entries(page)
+    assert "imports" not in entries and "opinions" not in entries
+    assert {"study", "inbox", "calendar"} <= entries
+
+
+def test_the_current_section_is_marked(world: World) -> None:
+    page = world.client_for(world.office).get("/calendar/").content.decode()
+    assert 'data-nav="calendar" aria-current="page"' in page
+    assert page.count('aria-current="page"') == 1
+
+
+def test_anonymous_pages_have_no_navigation(db: object) -> None:
+    from django.test import Client
+
+    page = Client().get("/accounts/login/").content.decode()
+    assert "data-nav=" not in page

@@ -484,6 +484,8 @@ def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
         if not can_manage:
             raise PermissionDenied
+        if release is None:
+            raise Http404
         messages.error(request, _("The release is published and can no longer change."))
         return redirect("conferences:release", pk=pk)
     return render(

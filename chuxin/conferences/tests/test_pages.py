@@ -78,6 +78,9 @@ def test_scope_matrix_of_pages(cw: ConfWorld, user: str | None) -> None:
         docx = reverse("conferences:release_docx", args=[conf.pk]) + "?lang=en"
         assert c.get(docx).status_code == view[user]
         assert c.get(reverse("conferences:edit", args=[conf.pk])).status_code == manage[user]
+    speech = cw.third.speeches.first()
+    edit_speech = c.get(reverse("conferences:speech_edit", args=[speech.pk])).status_code
+    assert edit_speech == MANAGE_THIRD[user]
     assert c.get(reverse("conferences:list")).status_code == (302 if user is None else 200)
     create = c.get(reverse("conferences:create")).status_code
     managers = {"office": 200, "city_admin": 200, "other_county_admin": 200, None: 302}

@@ -37,7 +37,11 @@ def test_the_portal_pages_need_no_login(pw: RectWorld) -> None:
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"accounts/login" not in response.get("Location", "").encode()
-    # the rectification world's problem is not public: its page is not there for the public
+    chosen = client.get("/portal/opinions/new/", {"unit": pw.county_a.pk}).content.decode()
+    assert f'id="unit-{pw.county_a.pk}" value="{pw.county_a.pk}" checked' in chosen
+    found = client.get("/portal/results/", {"q": "和平"}).content.decode()
+    assert f'href="/portal/units/{pw.county_a.pk}/"' in found
+    # once not public, the problem's page is not there for the public
     pw.problem.is_public = False
     pw.problem.save()
     assert client.get(f"/portal/problems/{pw.problem.pk}/").status_code == 404

@@ -47,3 +47,11 @@ def test_anonymous_pages_have_no_navigation(db: object) -> None:
 
     page = Client().get("/accounts/login/").content.decode()
     assert "data-nav=" not in page
+
+
+def test_the_login_page_points_the_public_to_the_portal(db: object) -> None:
+    from django.test import Client
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/").content.decode()
+    assert 'href="/portal/"' in page
+    assert Client().get("/portal/").status_code == 200

@@ -107,6 +107,29 @@ def children(user: Any, unit: Unit) -> list[Unit]:
 
 # --- Formatting ------------------------------------------------------------------------------
 
+_SENTINEL = 987654321
+
+
+class Links:
+    """URLs by unit, each pattern reversed once per request (``reverse`` costs more than the
+    rest of a heat-table cell)."""
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, str] = {}
+
+    def _pattern(self, key: str, make: Any) -> str:
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            pattern = self._patterns[key] = make(_SENTINEL)
+        return pattern
+
+    def figure(self, spec: FigureSpec, pk: int) -> str:
+        return self._pattern(spec.key, spec.url).replace(str(_SENTINEL), str(pk))
+
+    def unit(self, pk: int) -> str:
+        make = lambda p: reverse("oversight:unit", args=[p])  # noqa: E731
+        return self._pattern("", make).replace(str(_SENTINEL), str(pk))
+
 
 def display(value: Number | None, fmt: str, spec: FigureSpec | None = None) -> str:
     if spec is not None and spec.show is not None:
@@ -160,14 +183,18 @@ def _values(
     return out
 
 
-def live_values(unit_ids: Sequence[int]) -> dict[int, dict[str, Number | None]]:
+def live_values(
+    unit_ids: Sequence[int], latest: SnapshotDay | bool | None = True
+) -> dict[int, dict[str, Number | None]]:
     """Every figure of these units from the maintained counters: one query per provider
     (and, for providers read from the snapshot, one for the latest day's rows)."""
     providers = figures.providers()
     metrics = {p.key: p.values_for(unit_ids) for p in providers if not p.from_snapshot}
     stored = [p for p in providers if p.from_snapshot]
     if stored:
-        latest = SnapshotDay.objects.order_by("-day").first()
+        if latest is True:
+            latest = SnapshotDay.objects.order_by("-day").defer("extras").first()
+        assert latest is None or isinstance(latest, SnapshotDay)
         rows = snapshots.unit_metrics([latest], unit_ids) if latest else {}
         for p in stored:
             if latest is None or not _had(latest, p):
@@ -206,7 +233,12 @@ def _had(day: SnapshotDay, provider: Provider) -> bool:
 
 
 def _figure_json(
-    spec: FigureSpec, pk: int, value: Number | None, before: Number | None, since: bool
+    spec: FigureSpec,
+    pk: int,
+    value: Number | None,
+    before: Number | None,
+    since: bool,
+    links: Links,
 ) -> dict[str, Any]:
     delta = None if (before is None or value is None or not since) else round(value - before, 1)
     return {
@@ -217,7 +249,7 @@ def _figure_json(
         "display": display(value, spec.fmt, spec),
         "fmt": spec.fmt,
         "worse": spec.worse,
-        "url": spec.url(pk),
+        "url": links.figure(spec, pk),
         "change": delta,
         "better": is_better(spec, before, value) if since else None,
     }
@@ -230,12 +262,13 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
     providers = figures.providers()
     specs = [(p, s) for p in providers for s in p.figures]
     heat_specs = [s for _p, s in specs if s.heat]
+    links = Links()
     kids = children(user, unit)
     ids = [unit.pk, *(c.pk for c in kids)]
-    live = live_values(ids)
+    days = snapshots.weekly_days(today)
+    live = live_values(ids, days[-1] if days else None)
     mine = live[unit.pk]
 
-    days = snapshots.weekly_days(today)
     history = snapshot_values(days, [unit.pk])
     week_ago = next((d for d in reversed(days) if (today - d.day).days >= 7), None)
     before = history.get((week_ago.day, unit.pk), {}) if week_ago else {}
@@ -249,7 +282,9 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                     "key": provider.key,
                     "label": str(provider.label),
                     "figures": [
-                        _figure_json(s, unit.pk, mine[s.key], before.get(s.key), bool(week_ago))
+                        _figure_json(
+                            s, unit.pk, mine[s.key], before.get(s.key), bool(week_ago), links
+                        )
                         for s in shown
                     ],
                 }
@@ -266,7 +301,12 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                 s.group, {"key": s.group, "label": group_labels.get(s.group, s.group), "items": []}
             )
             group["items"].append(
-                {"key": s.key, "label": str(s.label), "value": mine[s.key], "url": s.url(unit.pk)}
+                {
+                    "key": s.key,
+                    "label": str(s.label),
+                    "value": mine[s.key],
+                    "url": links.figure(s, unit.pk),
+                }
             )
 
     child_rows = []
@@ -276,7 +316,7 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
             {
                 "id": child.pk,
                 "name": child.name,
-                "url": reverse("oversight:unit", args=[child.pk]),
+                "url": links.unit(child.pk),
                 "has_children": bool(child.numchild),
                 "cells": [
                     {
@@ -284,7 +324,7 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                         "value": values[s.key],
                         "display": display(values[s.key], s.fmt, s),
                         "level": heat_level(gap(s, values[s.key], mine[s.key])),
-                        "url": s.url(child.pk),
+                        "url": links.figure(s, child.pk),
                     }
                     for s in heat_specs
                 ],
@@ -321,7 +361,7 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                         {
                             "id": c.pk,
                             "name": c.name,
-                            "url": reverse("oversight:unit", args=[c.pk]),
+                            "url": links.unit(c.pk),
                             "value": live[c.pk][s.key],
                             "display": display(live[c.pk][s.key], s.fmt, s),
                             "gap": round(g, 1),
@@ -350,12 +390,11 @@ def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[st
                 }
             )
 
-    charts = _charts(unit, specs, heat_specs, mine, kids, live, days, history, today)
+    charts = _charts(unit, specs, heat_specs, mine, kids, live, days, history, today, links)
     return {
         "unit": {"id": unit.pk, "name": unit.name, "kind": unit.kind},
         "breadcrumbs": [
-            {"id": u.pk, "name": u.name, "url": reverse("oversight:unit", args=[u.pk])}
-            for u in breadcrumbs(user, unit)
+            {"id": u.pk, "name": u.name, "url": links.unit(u.pk)} for u in breadcrumbs(user, unit)
         ],
         "today": today.isoformat(),
         "since": week_ago.day.isoformat() if week_ago else None,
@@ -380,6 +419,7 @@ def _charts(
     days: Sequence[SnapshotDay],
     history: Mapping[tuple[dt.date, int], Mapping[str, Number | None]],
     today: dt.date,
+    links: Links,
 ) -> list[dict[str, Any]]:
     charts: list[dict[str, Any]] = []
     for s in heat_specs:
@@ -397,7 +437,7 @@ def _charts(
                 "title": _("%(figure)s by sub-unit, worst first") % {"figure": s.label},
                 "fmt": s.fmt,
                 "categories": [c.name for _v, c in rows],
-                "links": [reverse("oversight:unit", args=[c.pk]) for _v, c in rows],
+                "links": [links.unit(c.pk) for _v, c in rows],
                 "series": [{"name": str(s.label), "data": [v for v, _c in rows]}],
             }
         )
@@ -436,7 +476,7 @@ def _charts(
                 "title": titles.get(group, group),
                 "fmt": "count",
                 "categories": [str(s.label) for s in members],
-                "links": [s.url(unit.pk) for s in members],
+                "links": [links.figure(s, unit.pk) for s in members],
                 "series": [{"name": _("Number"), "data": [mine[s.key] for s in members]}],
             }
         )
@@ -458,10 +498,12 @@ def _specials(unit: Unit, days: Sequence[SnapshotDay]) -> list[dict[str, Any]]:
     from chuxin.rectification.models import SpecialRectification
 
     latest = days[-1] if days else None
-    progress = (latest.extras or {}).get("specials", {}) if latest else {}
-    rows = SpecialRectification.objects.filter(
-        leading_unit__path__startswith=unit.path
-    ).values_list("pk", "name")
+    rows = list(
+        SpecialRectification.objects.filter(leading_unit__path__startswith=unit.path).values_list(
+            "pk", "name"
+        )
+    )
+    progress = (latest.extras or {}).get("specials", {}) if latest and rows else {}
     out = []
     for pk, name in rows:
         tasks, closed, overdue = (progress.get(str(pk)) or [0, 0, 0])[:3]

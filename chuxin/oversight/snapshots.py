@@ -143,7 +143,7 @@ def table_size(using: str = "default") -> int | None:
 def weekly_days(today: dt.date | None = None, weeks: int = WEEKS_OF_HISTORY) -> list[SnapshotDay]:
     """The latest snapshot and, for each earlier week, the latest one at least 7·k days older;
     oldest first. One query."""
-    days = list(SnapshotDay.objects.order_by("-day")[: KEEP_DAILY_DAYS + weeks * 7])
+    days = list(SnapshotDay.objects.order_by("-day").defer("extras")[: KEEP_DAILY_DAYS + weeks * 7])
     if today is not None:
         days = [d for d in days if d.day <= today]
     if not days:

@@ -137,7 +137,7 @@ def serve_and_wrk(env: dict[str, str], root_id: int, *, connections: int, durati
         env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True,
     )  # fmt: skip
     try:
-        wait_until_up(base, server)
+        wait_until_up(base, server, timeout=300)  # collectstatic first, on a busy machine
         url = f"{base}/api/v1/oversight/units/{root_id}/dashboard"
         get_json(url, token)
         wrk(url, token=token, threads=2, connections=connections, duration="2s")  # warm-up
@@ -234,6 +234,8 @@ def main(argv: list[str] | None = None) -> None:
             verdict(data["median"] <= JSON_TARGET_MS) if pg else "-",
         ],
     ]
+    print("\n" + table(["figure", "measured", "target", ""], rows), flush=True)
+    rows = []
     if shutil.which("wrk"):
         output = serve_and_wrk(
             env, r["root"]["id"], connections=args.connections, duration=args.duration

@@ -51,8 +51,10 @@ def _candidates(campaign: Campaign) -> list[Unit]:
                 path__startswith=root.path, kind=UnitKind.TOWNSHIP, archived_at__isnull=True
             ).order_by("path")[: UNITS_PER_TEAM * 2]
         )
+    # The demo login `guidance` holds exactly 和平区: nothing below it goes to its team.
     first = [u for u in counties if u.code == DEMO_GUIDANCE_UNIT]
-    return first + [u for u in counties if u.code != DEMO_GUIDANCE_UNIT]
+    below = first[0].path if first else None
+    return first + [u for u in counties if not (below and u.path.startswith(below))]
 
 
 def generate(campaign: Campaign, *, seed: int) -> dict[str, int]:

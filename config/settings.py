@@ -179,6 +179,14 @@ TASKS = {
     }
 }
 
+# How long a unit's dashboard, once computed, is served to users of the same scope and language
+# from the cache (Redis when REDIS_URL is set). The counters behind it change all day; half a
+# minute old is fresh enough for a leading group and spares the database under many viewers.
+# Off in tests, which change data and read the dashboard back at once.
+DASHBOARD_CACHE_SECONDS = int(
+    os.environ.get("CHUXIN_DASHBOARD_CACHE_SECONDS", "0" if TESTING else "30")
+)
+
 # --- Passwords and log-in -------------------------------------------------------------------
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -26,7 +26,7 @@ router = Router(tags=["oversight"])
 )
 def unit_dashboard(request: HttpRequest, unit_id: int) -> dict[str, Any]:
     unit = selectors.oversight_unit(request.user, unit_id)
-    return selectors.dashboard(request.user, unit)
+    return selectors.dashboard_cached(request.user, unit)
 
 
 class BriefingOut(Schema):

@@ -9,15 +9,19 @@ roles cover. A member's own-unit grant does not open the dashboard; anything els
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chuxin.core.scoping import Action, scope_for
@@ -253,6 +257,29 @@ def _figure_json(
         "change": delta,
         "better": is_better(spec, before, value) if since else None,
     }
+
+
+def scope_fingerprint(user: Any) -> str:
+    """Users with the same grants see the same dashboard of a unit (which sub-units it shows
+    depends on the grants, nothing else): a short digest of them names that view."""
+    scope = scope_for(user)
+    grants = sorted((g.path, g.subtree, g.manage, g.role) for g in scope.grants)
+    return hashlib.sha256(repr((scope.everything, grants)).encode()).hexdigest()[:20]
+
+
+def dashboard_cached(user: Any, unit: Unit) -> dict[str, Any]:
+    """``dashboard`` for today, shared for ``settings.DASHBOARD_CACHE_SECONDS`` by every user
+    with the same grants and language (0 turns the cache off)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return dashboard(user, unit)
+    today = timezone.localdate()
+    key = f"oversight:dashboard:{unit.pk}:{get_language()}:{today}:{scope_fingerprint(user)}"
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(user, unit, today=today)
+        cache.set(key, data, seconds)
+    return data
 
 
 def dashboard(user: Any, unit: Unit, *, today: dt.date | None = None) -> dict[str, Any]:

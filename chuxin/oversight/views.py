@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """The dashboard of one unit: the URL says where you are; a sub-unit's name moves it."""
     unit = selectors.oversight_unit(request.user, pk)
-    board = selectors.dashboard(request.user, unit)
+    board = selectors.dashboard_cached(request.user, unit)
     can_manage = scope_for(request.user).allows(unit, Action.MANAGE)
     schedule = BriefingSchedule.objects.filter(unit=unit).first() if can_manage else None
     return render(

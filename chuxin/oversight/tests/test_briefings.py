@@ -170,11 +170,8 @@ def test_pdf_reads_back_with_chinese_intact(ow: Any) -> None:
     for phrase in ("辽宁省主题教育情况简报", "一、总体情况", "四、整改成果选登", "沈阳市"):
         assert phrase in compact, phrase
     # The text is drawn with the CJK font, embedded: no character falls back to a box.
-    fonts = {
-        str(font["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
-    }
+    resources: list[Any] = [page["/Resources"] for page in reader.pages]
+    fonts = {str(font["/BaseFont"]) for r in resources for font in r["/Font"].values()}
     assert any("WenQuanYi" in name for name in fonts), fonts
     assert "<svg" in briefing_exports.chart_svg(briefing, "zh")
 

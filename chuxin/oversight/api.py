@@ -4,7 +4,7 @@ as the page), briefings (list, read, generate, edit, issue)."""
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -24,9 +24,11 @@ router = Router(tags=["oversight"])
     "their heat-table cells, charts' data, red flags, changes since last week and special "
     "rectifications' progress; labels in the request's language.",
 )
-def unit_dashboard(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = selectors.oversight_unit(request.user, unit_id)
-    return selectors.dashboard_cached(request.user, unit)
+    return HttpResponse(
+        selectors.dashboard_json(request.user, unit), content_type="application/json"
+    )
 
 
 class BriefingOut(Schema):

@@ -17,16 +17,9 @@ import pytest
 from chuxin.conferences.models import Conference, Release
 from chuxin.conferences.tests.conftest import build_conf_world
 from conftest import build_world
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit].w-100")
-    page.wait_for_load_state("networkidle")
 
 
 def submit(page: Any, selector: str) -> None:

@@ -15,17 +15,14 @@ import pytest
 from chuxin.meetings.models import LifeMeeting, MeetingStatus
 from chuxin.meetings.tests.conftest import build_meeting_world
 from conftest import build_world
+from tests.browser import helpers
 
 pytestmark = pytest.mark.browser
 
 
 def log_in(page: Any, base: str, username: str) -> None:
-    page.set_default_timeout(60_000)  # eight people share two cores
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit].w-100")
-    page.wait_for_load_state("networkidle")
+    page.set_default_timeout(60_000)  # a long flow on a busy machine
+    helpers.log_in(page, base, username)
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

@@ -25,16 +25,9 @@ from chuxin.portal.models import Opinion, OpinionStatus, SatisfactionRating
 from chuxin.rectification import services as rect_services
 from chuxin.rectification.tests.conftest import build_rect_world
 from conftest import build_world
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit].w-100")
-    page.wait_for_load_state("networkidle")
 
 
 def answer_the_sum(page: Any) -> None:

@@ -14,16 +14,9 @@ from django.utils import timezone
 from chuxin.study import services
 from chuxin.study.tests.conftest import build_study_world
 from conftest import build_world
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit].w-100")
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

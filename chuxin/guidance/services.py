@@ -8,9 +8,8 @@ problems of the unit."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.scoping import Action, Grant, Scope, forget_scope, scope_for
+from chuxin.core.scoping import Action, forget_scope, scope_for
 from chuxin.organization import services as org_services
 from chuxin.organization.models import Campaign, Role, RoleAssignment, Unit
 from chuxin.problems import services as problem_services
@@ -403,23 +402,6 @@ def finding_add(*, actor: Any, visit: Visit, text: str) -> Finding:
     return Finding.objects.create(visit=visit, text=text, recorded_by=actor)
 
 
-@contextlib.contextmanager
-def _mandate(actor: Any, unit: Unit) -> Iterator[None]:
-    """For the length of the block, the actor may put problems on the unit's list: a guidance
-    team's mandate over its unit, which the problem service's own check (managers only)
-    does not know about. The actor's cached scope is widened by exactly that unit."""
-    scope = scope_for(actor)
-    if scope.everything or scope.allows(unit, Action.MANAGE):
-        yield
-        return
-    grant = Grant(unit_id=unit.pk, path=unit.path, subtree=False, manage=True, role="guidance")
-    actor._chuxin_scope = Scope(everything=False, grants=[*scope.grants, grant])
-    try:
-        yield
-    finally:
-        forget_scope(actor)
-
-
 @transaction.atomic
 def finding_to_problem(
     *,
@@ -435,18 +417,17 @@ def finding_to_problem(
     if finding.problem_id is not None:
         raise ValidationError({"finding": _("This finding is a problem already.")})
     title = (title or "").strip() or finding.text.strip().splitlines()[0][:200]
-    with _mandate(actor, visit.unit):
-        problem = problem_services.problem_create(
-            actor=actor,
-            campaign=visit.team.campaign,
-            unit=visit.unit,
-            title=title,
-            source=ProblemSource.SUPERVISION,
-            category=category,
-            severity=severity,
-            description=finding.text,
-            reported_on=visit.date,
-        )
+    problem = problem_services.problem_create(
+        actor=actor,
+        campaign=visit.team.campaign,
+        unit=visit.unit,
+        title=title,
+        source=ProblemSource.SUPERVISION,
+        category=category,
+        severity=severity,
+        description=finding.text,
+        reported_on=visit.date,
+    )
     finding.problem = problem
     finding.save(update_fields=["problem", "updated_at"])
     return problem

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.scoping import Action, scope_for
-from chuxin.organization.models import Campaign, Unit
+from chuxin.organization.models import Campaign, Role, Unit
 
 from .duplicates import index_problems
 from .models import Problem, ProblemCategory, ProblemSource, ProblemStatus, PublicPoint, Severity
@@ -32,9 +32,18 @@ EDITABLE_FIELDS = (
 
 def _require_manage(actor: Any, unit: Unit) -> None:
     if not scope_for(actor).allows(unit, Action.MANAGE):
-        if scope_for(actor).allows(unit, Action.VIEW):
-            raise PermissionDenied(_("You may not change %(unit)s.") % {"unit": unit.name})
         raise PermissionDenied(_("You may not change %(unit)s.") % {"unit": unit.name})
+
+
+def _may_list(actor: Any, unit: Unit, source: str) -> bool:
+    """Who may put a problem on a unit's list: whoever manages the unit, and a guidance team
+    member for what supervision found in a unit the team is assigned (the team's mandate)."""
+    scope = scope_for(actor)
+    if scope.allows(unit, Action.MANAGE):
+        return True
+    return source == ProblemSource.SUPERVISION and any(
+        grant.role == Role.GUIDANCE and grant.covers(unit) for grant in scope.grants
+    )
 
 
 def state_of(problem: Problem) -> ProblemState:
@@ -94,8 +103,10 @@ def problem_create(
     is_public: bool = False,
     code: str = "",
 ) -> Problem:
-    """Put a problem on the list of a unit the actor manages."""
-    _require_manage(actor, unit)
+    """Put a problem on the list of a unit the actor manages (or, for what supervision found,
+    of a unit the actor's guidance team is assigned)."""
+    if not _may_list(actor, unit, source):
+        raise PermissionDenied(_("You may not change %(unit)s.") % {"unit": unit.name})
     values: dict[str, Any] = {
         "title": title,
         "description": description or "",

@@ -22,7 +22,7 @@ API = "/api/v1/meetings"
 
 class Api:
     def __init__(self, user: Any) -> None:
-        headers = {}
+        headers = {"HTTP_ACCEPT_LANGUAGE": "en"}
         if user is not None:
             _t, raw = api_token_issue(actor=None, user=user, name="t")
             headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chuxin.core.scoping import Action, require, scope_for
 from chuxin.organization.models import Role, Unit
@@ -25,6 +26,7 @@ from .models import (
     HeartTalk,
     LifeMeeting,
     MaterialStatus,
+    MeetingKind,
     MeetingStatus,
     Participant,
     UnitMeetingRollup,
@@ -244,6 +246,7 @@ class Checklist:
     materials_approved: int
     participants: int
     override: bool
+    talks_required: bool = True  # leading-body members talk with each other; a branch need not
 
     @property
     def study_done(self) -> bool:
@@ -262,9 +265,43 @@ class Checklist:
         return self.participants > 0 and self.materials_approved == self.participants
 
     @property
+    def missing(self) -> list[str]:
+        """What still keeps the meeting from being ready, in words (empty when nothing)."""
+        missing = []
+        if not self.study_done:
+            missing.append(_("no study session is linked"))
+        if not self.opinions_done:
+            missing.append(_("no opinions have been solicited"))
+        if self.talks_required and not self.talks_done:
+            missing.append(
+                _("%(n)d of %(m)d heart-to-heart talks are still to be held")
+                % {"n": self.talks_missing, "m": self.talk_pairs}
+            )
+        if not self.materials_done:
+            missing.append(
+                _("%(n)d of %(m)d checking materials are approved")
+                % {"n": self.materials_approved, "m": self.participants}
+            )
+        return missing
+
+    @property
+    def why_not_ready(self) -> str:
+        """What keeps the meeting from being ready, as one sentence (empty when nothing)."""
+        if self.gate_open:
+            return ""
+        if self.participants == 0:
+            return str(_("The meeting has no participants."))
+        return _(
+            "Not ready: %(missing)s. Every item of the preparation must be done, or a reviewer "
+            "must record an override."
+        ) % {"missing": _("; ").join(str(m) for m in self.missing)}
+
+    @property
     def gate_open(self) -> bool:
-        """The meeting may be marked ready: every material approved, or an override."""
-        return self.participants > 0 and (self.materials_done or self.override)
+        """The meeting may be marked ready: every item of the preparation is done (study,
+        opinions, talks for a leading body, every material approved), or a reviewer recorded
+        an override."""
+        return self.participants > 0 and (self.override or not self.missing)
 
 
 def checklist(meeting: LifeMeeting) -> Checklist:
@@ -289,6 +326,7 @@ def checklist(meeting: LifeMeeting) -> Checklist:
         materials_approved=approved,
         participants=n,
         override=meeting.override_at is not None,
+        talks_required=meeting.kind == MeetingKind.DEMOCRATIC,
     )
 
 

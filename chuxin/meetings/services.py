@@ -228,15 +228,7 @@ def meeting_transition(
         if check.participants == 0:
             raise ValidationError({"action": _("The meeting has no participants.")})
         if not check.gate_open:
-            raise ValidationError(
-                {
-                    "action": _(
-                        "%(n)d of %(m)d checking materials are approved: every participant's "
-                        "material must be approved, or a reviewer must record an override."
-                    )
-                    % {"n": check.materials_approved, "m": check.participants}
-                }
-            )
+            raise ValidationError({"action": check.why_not_ready})
         meeting.ready_at = timezone.now()
         _set_status(meeting, S.READY, ["ready_at"])
     elif action == "unready":

@@ -133,9 +133,45 @@ def approve_all(mw: MeetingWorld, meeting: LifeMeeting, reviewer: Any = None) ->
         )
 
 
+def prepare_the_rest(mw: MeetingWorld, meeting: LifeMeeting) -> None:
+    """The checklist's other items: a study session linked, opinions solicited and, for a
+    leading body, every pair of participants has talked."""
+    from itertools import combinations
+
+    from chuxin.study import services as study_services
+
+    today = timezone.localdate()
+    actor = mw.city_admin
+    item = study_services.study_item_create(
+        actor=mw.w.root,
+        campaign=mw.campaign,
+        title=f"学习党章 {meeting.pk}",
+        kind="reading",
+        required_levels=["county", "ordinary"],
+    )
+    session = study_services.study_session_record(
+        actor=actor,
+        unit=meeting.unit,
+        item=item,
+        date=today,
+        host="书记",
+        present=[p.member_id for p in meeting.participants.all()],
+    )
+    services.study_link(actor=actor, meeting=meeting, session=session)
+    services.solicitation_add(
+        actor=actor, meeting=meeting, method="questionnaire", held_on=today, respondents=12
+    )
+    if meeting.kind == "democratic":
+        for first, second in combinations(meeting.participants.all(), 2):
+            services.talk_add(
+                actor=actor, meeting=meeting, first=first, second=second, talked_on=today
+            )
+
+
 def to_ready(mw: MeetingWorld, meeting: LifeMeeting) -> LifeMeeting:
     if meeting.status == "planned":
         services.meeting_transition(actor=mw.city_admin, meeting=meeting, action="prepare")
+    prepare_the_rest(mw, meeting)
     approve_all(mw, meeting)
     services.meeting_transition(actor=mw.city_admin, meeting=meeting, action="ready")
     meeting.refresh_from_db()  # the caller's instance follows

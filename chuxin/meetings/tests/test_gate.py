@@ -9,11 +9,14 @@ from chuxin.core.models import Notification
 from chuxin.meetings import selectors, services
 from chuxin.meetings.models import MaterialStatus, MeetingStatus
 
-from .conftest import MeetingWorld, approve_all
+from .conftest import MeetingWorld, approve_all, prepare_the_rest
 
 
-def prepare(mw: MeetingWorld) -> None:
+def prepare(mw: MeetingWorld, *, the_rest: bool = True) -> None:
+    """Into preparation, with (by default) every checklist item but the materials done."""
     services.meeting_transition(actor=mw.city_admin, meeting=mw.county_meeting, action="prepare")
+    if the_rest:
+        prepare_the_rest(mw, mw.county_meeting)
 
 
 def ready(mw: MeetingWorld, actor: object = None) -> object:
@@ -28,6 +31,80 @@ def test_ready_when_every_material_is_approved(mw: MeetingWorld) -> None:
     meeting = ready(mw)
     assert meeting.status == MeetingStatus.READY
     assert meeting.ready_at is not None
+
+
+def test_every_checklist_item_gates_a_leading_bodys_meeting(mw: MeetingWorld) -> None:
+    from itertools import combinations
+
+    from django.utils import timezone
+
+    from chuxin.study import services as study_services
+
+    prepare(mw, the_rest=False)
+    approve_all(mw, mw.county_meeting)
+    today = timezone.localdate()
+
+    def refused_for() -> str:
+        with pytest.raises(ValidationError) as exc:
+            ready(mw)
+        return str(exc.value.message_dict["action"])
+
+    message = refused_for()
+    assert "no study session" in message and "no opinions" in message
+    assert "3 of 3 heart-to-heart talks" in message and "checking materials" not in message
+    item = study_services.study_item_create(
+        actor=mw.w.root,
+        campaign=mw.campaign,
+        title="学习党章",
+        kind="reading",
+        required_levels=["county"],
+    )
+    session = study_services.study_session_record(
+        actor=mw.city_admin,
+        unit=mw.county_a,
+        item=item,
+        date=today,
+        host="书记",
+        present=[mw.wang.pk, mw.zhang.pk, mw.liu.pk],
+    )
+    services.study_link(actor=mw.city_admin, meeting=mw.county_meeting, session=session)
+    assert "no study session" not in refused_for()
+    services.solicitation_add(
+        actor=mw.city_admin,
+        meeting=mw.county_meeting,
+        method="questionnaire",
+        held_on=today,
+        respondents=5,
+    )
+    pairs = list(combinations(mw.county_meeting.participants.all(), 2))
+    for first, second in pairs[:2]:
+        services.talk_add(
+            actor=mw.city_admin, meeting=mw.county_meeting, first=first, second=second,
+            talked_on=today,
+        )  # fmt: skip
+    assert "Not ready: 1 of 3 heart-to-heart talks are still to be held." in refused_for()
+    first, second = pairs[2]
+    services.talk_add(
+        actor=mw.city_admin, meeting=mw.county_meeting, first=first, second=second,
+        talked_on=today,
+    )  # fmt: skip
+    assert ready(mw).status == MeetingStatus.READY
+
+
+def test_a_branch_meeting_needs_no_talk_between_every_pair(mw: MeetingWorld) -> None:
+    meeting = mw.branch_meeting
+    services.meeting_transition(actor=mw.city_admin, meeting=meeting, action="prepare")
+    prepare_the_rest(mw, meeting)
+    approve_all(mw, meeting)
+    assert not meeting.talks.exists()
+    done = services.meeting_transition(actor=mw.city_admin, meeting=meeting, action="ready")
+    assert done.status == MeetingStatus.READY
+
+
+def test_the_override_opens_the_gate_whatever_is_missing(mw: MeetingWorld) -> None:
+    prepare(mw, the_rest=False)
+    services.gate_override(actor=mw.guidance, meeting=mw.county_meeting, reason="时间紧急")
+    assert ready(mw).status == MeetingStatus.READY
 
 
 def test_not_ready_before_preparation(mw: MeetingWorld) -> None:

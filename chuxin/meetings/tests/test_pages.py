@@ -96,6 +96,19 @@ def test_meeting_from_preparation_to_report_through_the_pages(mw: MeetingWorld) 
     m = mw.county_meeting
     base = f"/meetings/{m.pk}/"
     assert c.post(f"{base}transition/", {"action": "prepare"}).status_code == 302
+    # Study: a collective session of the county linked from the page.
+    from chuxin.study import services as study_services
+
+    item = study_services.study_item_create(
+        actor=mw.w.root, campaign=mw.campaign, title="学习党章", kind="reading",
+        required_levels=["county"],
+    )  # fmt: skip
+    session = study_services.study_session_record(
+        actor=mw.city_admin, unit=mw.county_a, item=item, date=timezone.localdate(),
+        host="书记", present=[mw.wang.pk, mw.zhang.pk, mw.liu.pk],
+    )  # fmt: skip
+    assert c.post(f"{base}study/", {"session": session.pk}).status_code == 302
+    assert m.study_sessions.filter(pk=session.pk).exists()
     # Opinions, one of which becomes a problem.
     c.post(
         f"{base}opinions/",

@@ -22,6 +22,7 @@ class Link:
     url_name: str
     prefixes: tuple[str, ...]  # the url-name prefixes whose pages belong to the entry
     managers_only: bool = False
+    overseers_only: bool = False  # managers and guidance team members
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Group:
 
 
 SECTIONS: list[Link | Group] = [
-    Link("dashboard", _("Dashboard"), "oversight:home", ("oversight:",)),
+    Link("dashboard", _("Dashboard"), "oversight:home", ("oversight:",), overseers_only=True),
     Group(
         "organization",
         _("Organization"),
@@ -111,19 +112,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    from chuxin.organization.models import Role
+
     scope = scope_for(user)
     manages = scope.everything or any(g.manage for g in scope.grants)
+    oversees = manages or any(g.role == Role.GUIDANCE for g in scope.grants)
+
+    def shown(link: Link) -> bool:
+        return (manages or not link.managers_only) and (oversees or not link.overseers_only)
+
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     items: list[dict[str, Any]] = []
     for section in SECTIONS:
         if isinstance(section, Link):
-            if manages or not section.managers_only:
+            if shown(section):
                 items.append(_link(section, current))
             continue
-        links = [
-            _link(link, current) for link in section.links if manages or not link.managers_only
-        ]
+        links = [_link(link, current) for link in section.links if shown(link)]
         if links:
             items.append(
                 {

@@ -109,42 +109,6 @@ def _insert_other(rows: Sequence[NewRecord], source: str, actor_id: int | None) 
     return StudyRecord.objects.count() - before
 
 
-def _plain(value: Any) -> Any:
-    """What ``executemany`` on SQLite takes for a value (dates as ISO text, decimals as text)."""
-    if isinstance(value, dt.date | Decimal):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    return value
-
-
-def copy_rows(
-    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 20000
-) -> int:
-    """Stream rows into a table: ``COPY`` on PostgreSQL, ``executemany`` in batches elsewhere.
-    No model, no signal, no history: for generated data and counters."""
-    qn = connection.ops.quote_name
-    names = ", ".join(qn(c) for c in columns)
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-        pending: list[list[Any]] = []
-        for row in rows:
-            pending.append([_plain(v) for v in row])
-            if len(pending) >= batch:
-                cursor.executemany(sql, pending)
-                count += len(pending)
-                pending = []
-        if pending:
-            cursor.executemany(sql, pending)
-            count += len(pending)
-    return count
-
-
 def insert_records(rows: Sequence[NewRecord], *, source: str, actor: Any = None) -> int:
     """Insert the rows that are not there yet; returns how many were new. No counters."""
     if not rows:

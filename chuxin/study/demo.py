@@ -25,9 +25,9 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
+from chuxin.core.bulk import indexes_deferred, insert_rows
 from chuxin.organization.models import BatchParticipation, Campaign, Member, MemberStatus, Unit
 
-from .bulk import copy_rows
 from .models import (
     RecordSource,
     SessionAttendance,
@@ -320,11 +320,6 @@ def generate(
     does, through the registered counter checks)."""
     counts = Counts()
     items = create_items(campaign)
-    if connection.vendor == "postgresql":
-        # Check the foreign keys row by row as the rows stream in, rather than queue tens of
-        # millions of deferred checks for the commit.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     counts.items = len(items)
     plans = _plans(campaign, seed)
     first_id = (StudySession.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
@@ -345,7 +340,7 @@ def generate(
                 counts.sessions += 1
                 yield (*row, "", None, stamp, stamp)
 
-    copy_rows(
+    insert_rows(
         StudySession._meta.db_table,
         ["id", "unit_id", "item_id", "date", "host", "place", "topic", "hours",
          "created_at", "updated_at"],
@@ -361,12 +356,6 @@ def generate(
             counts.attendance += len(rows)
             yield from rows
 
-    copy_rows(
-        SessionAttendance._meta.db_table,
-        ["session_id", "member_id", "present", "absence_reason"],
-        attendance_stream(),
-    )
-
     def record_stream() -> Iterator[tuple[Any, ...]]:
         pending = 0
         for plan, sid in walk():
@@ -381,15 +370,19 @@ def generate(
         if tick is not None:
             tick(pending)
 
-    copy_rows(
-        StudyRecord._meta.db_table,
-        ["member_id", "item_id", "date", "hours", "source", "session_id", "is_makeup", "note",
-         "created_at"],
-        record_stream(),
-    )  # fmt: skip
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    # Tens of millions of rows: their indexes and foreign keys are built once, after the load.
+    with indexes_deferred(SessionAttendance._meta.db_table, StudyRecord._meta.db_table):
+        insert_rows(
+            SessionAttendance._meta.db_table,
+            ["session_id", "member_id", "present", "absence_reason"],
+            attendance_stream(),
+        )
+        insert_rows(
+            StudyRecord._meta.db_table,
+            ["member_id", "item_id", "date", "hours", "source", "session_id", "is_makeup",
+             "note", "created_at"],
+            record_stream(),
+        )  # fmt: skip
     return counts
 
 

@@ -661,7 +661,7 @@ def states_in_range(rules: Sequence[ItemRule], pk_range: tuple[int, int]) -> dic
 
 
 def _copy_states(rules: Sequence[ItemRule]) -> None:
-    from .bulk import copy_rows
+    from chuxin.core.bulk import insert_rows
 
     if connection.vendor == "postgresql":
         from .progress_sql import insert_states_sql
@@ -681,7 +681,7 @@ def _copy_states(rules: Sequence[ItemRule]) -> None:
     # the connection, so a query made from inside the row stream would wait for ever.
     for pk_range in all_member_ranges():
         states = states_in_range(rules, pk_range)
-        copy_rows(MemberStudyProgress._meta.db_table, names, rows(states))
+        insert_rows(MemberStudyProgress._meta.db_table, names, rows(states))
 
 
 def refresh_all() -> None:

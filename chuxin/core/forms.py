@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+T = TypeVar("T")
 
 
 class StyledFormMixin:
@@ -35,3 +41,32 @@ def add_validation_errors(
     for name, errors in exc.message_dict.items():
         name = (field_map or {}).get(name, name)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def run_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    success: str | Callable[[T], str] | None,
+    redirect_to: str | Callable[[T], str],
+    field_map: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """The write half of a form page: on a POST whose form is valid, call ``action`` with a
+    copy of the cleaned data (the one service call, plus any lookups that may reject input),
+    add the ``success`` message and answer a redirect to ``redirect_to`` (a URL or a view
+    name, or a function of what ``action`` returned).
+
+    Answers None, for the view to render the form again with the status it chooses, on a GET,
+    when the form is invalid, or when ``action`` raises a ValidationError: its messages are then
+    on the form (see ``add_validation_errors``) and nothing was written or redirected."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(dict(form.cleaned_data))
+    except ValidationError as exc:
+        add_validation_errors(form, exc, field_map)
+        return None
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)

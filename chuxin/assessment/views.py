@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import add_validation_errors
+from chuxin.core.forms import run_form
 from chuxin.core.pagination import paginate
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Batch
@@ -61,14 +62,14 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
     if not campaigns.exists():
         raise PermissionDenied
     form = SchemeForm(request.POST or None, campaigns=campaigns)
-    if request.method == "POST" and form.is_valid():
-        try:
-            scheme = services.scheme_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Scheme created; now add its indicators."))
-            return redirect("assessment:scheme", pk=scheme.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.scheme_create(actor=request.user, **data),
+        success=_("Scheme created; now add its indicators."),
+        redirect_to=lambda scheme: reverse("assessment:scheme", args=[scheme.pk]),
+    ):
+        return response
     return render(request, "assessment/scheme_form.html", {"form": form, "scheme": None})
 
 
@@ -79,16 +80,16 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaigns = selectors.office_campaigns(request.user).filter(pk=scheme.campaign_id)
     form = SchemeForm(request.POST or None, campaigns=campaigns, initial=_scheme_initial(scheme))
     form.fields["campaign"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("campaign")
-        try:
-            services.scheme_update(actor=request.user, scheme=scheme, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Scheme saved."))
-            return redirect("assessment:scheme", pk=scheme.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.scheme_update(
+            actor=request.user, scheme=scheme, **{k: v for k, v in data.items() if k != "campaign"}
+        ),
+        success=_("Scheme saved."),
+        redirect_to=reverse("assessment:scheme", args=[scheme.pk]),
+    ):
+        return response
     return render(request, "assessment/scheme_form.html", {"form": form, "scheme": scheme})
 
 
@@ -120,14 +121,14 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = selectors.scheme_get(request.user, pk)
     form = IndicatorForm(request.POST)
-    if form.is_valid():
-        try:
-            services.indicator_add(actor=request.user, scheme=scheme, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Indicator added."))
-            return redirect("assessment:scheme", pk=scheme.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.indicator_add(actor=request.user, scheme=scheme, **data),
+        success=_("Indicator added."),
+        redirect_to=reverse("assessment:scheme", args=[scheme.pk]),
+    ):
+        return response
     context = _scheme_context(request, scheme, indicator_form=form)
     return render(request, "assessment/scheme.html", context, status=422)
 
@@ -152,14 +153,14 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": indicator.description,
     }
     form = IndicatorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_update(actor=request.user, indicator=indicator, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Indicator saved."))
-            return redirect("assessment:scheme", pk=indicator.scheme_id)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.indicator_update(actor=request.user, indicator=indicator, **data),
+        success=_("Indicator saved."),
+        redirect_to=reverse("assessment:scheme", args=[indicator.scheme_id]),
+    ):
+        return response
     return render(request, "assessment/indicator_form.html", {"form": form, "indicator": indicator})
 
 
@@ -178,19 +179,20 @@ def evaluation_run(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = selectors.scheme_get(request.user, pk)
     batches = Batch.objects.filter(campaign_id=scheme.campaign_id).order_by("number")
     form = RunForm(request.POST, batches=batches)
-    if form.is_valid():
-        try:
-            evaluation = services.evaluation_start(
-                actor=request.user,
-                scheme=scheme,
-                batch=form.cleaned_data["batch"],
-                cutoff=form.cleaned_data["cutoff"],
-                levels=form.cleaned_data["levels"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect("assessment:evaluation", pk=evaluation.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.evaluation_start(
+            actor=request.user,
+            scheme=scheme,
+            batch=data["batch"],
+            cutoff=data["cutoff"],
+            levels=data["levels"],
+        ),
+        success=None,
+        redirect_to=lambda evaluation: reverse("assessment:evaluation", args=[evaluation.pk]),
+    ):
+        return response
     context = _scheme_context(request, scheme, run_form=form)
     return render(request, "assessment/scheme.html", context, status=422)
 
@@ -301,16 +303,16 @@ def score_set(request: HttpRequest, indicator_pk: int, unit_pk: int) -> HttpResp
     if services.scoring_team(request.user, indicator, unit) is None:
         raise PermissionDenied
     form = ScoreForm(request.POST)
-    if form.is_valid():
-        try:
-            services.manual_score_set(
-                actor=request.user, indicator=indicator, unit=unit, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Score saved."))
-            return redirect("assessment:scoring")
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.manual_score_set(
+            actor=request.user, indicator=indicator, unit=unit, **data
+        ),
+        success=_("Score saved."),
+        redirect_to="assessment:scoring",
+    ):
+        return response
     items = selectors.scoring_items(request.user)
     return render(
         request,

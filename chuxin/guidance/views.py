@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import add_validation_errors
+from chuxin.core.forms import run_form
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Campaign, Unit
 
@@ -41,6 +42,14 @@ def _user(username: str, field: str) -> Any:
     if user is None or not user.is_active:
         raise ValidationError({field: _("No active user named %(u)s.") % {"u": username}})
     return user
+
+
+def _unit_by_code(user: Any, code: str) -> Unit:
+    code = code.strip()
+    unit = org_selectors.units_visible(user).filter(code=code).first()
+    if unit is None:
+        raise ValidationError({"unit_code": _("Unknown unit code: %(c)s") % {"c": code}})
+    return unit
 
 
 def _office_campaigns(user: Any) -> Any:
@@ -73,20 +82,20 @@ def team_create(request: HttpRequest) -> HttpResponse:
     if not campaigns.exists():
         raise PermissionDenied
     form = TeamForm(request.POST or None, campaigns=campaigns)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(
-                actor=request.user,
-                campaign=form.cleaned_data["campaign"],
-                name=form.cleaned_data["name"],
-                leader=_user(form.cleaned_data["leader"], "leader"),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Team set up."))
-            return redirect("guidance:team", pk=team.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.team_create(
+            actor=request.user,
+            campaign=data["campaign"],
+            name=data["name"],
+            leader=_user(data["leader"], "leader"),
+            note=data["note"],
+        ),
+        success=_("Team set up."),
+        redirect_to=lambda team: reverse("guidance:team", args=[team.pk]),
+    ):
+        return response
     return render(request, "guidance/team_form.html", {"form": form, "team": None})
 
 
@@ -104,20 +113,20 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = TeamForm(request.POST or None, campaigns=campaigns, initial=initial)
     form.fields["campaign"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_update(
-                actor=request.user,
-                team=team,
-                name=form.cleaned_data["name"],
-                leader=_user(form.cleaned_data["leader"], "leader"),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Team saved."))
-            return redirect("guidance:team", pk=team.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.team_update(
+            actor=request.user,
+            team=team,
+            name=data["name"],
+            leader=_user(data["leader"], "leader"),
+            note=data["note"],
+        ),
+        success=_("Team saved."),
+        redirect_to=reverse("guidance:team", args=[team.pk]),
+    ):
+        return response
     return render(request, "guidance/team_form.html", {"form": form, "team": team})
 
 
@@ -181,18 +190,17 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(request.user, pk)
     _require_office(request.user, team)
     form = MemberForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_add(
-                actor=request.user,
-                team=team,
-                user=_user(form.cleaned_data["username"], "username"),
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc, {"user": "username"})
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("guidance:team", pk=team.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.member_add(
+            actor=request.user, team=team, user=_user(data["username"], "username")
+        ),
+        success=_("Member added."),
+        redirect_to=reverse("guidance:team", args=[team.pk]),
+        field_map={"user": "username"},
+    ):
+        return response
     context = _team_context(request, team, member_form=form)
     return render(request, "guidance/team.html", context, status=422)
 
@@ -218,24 +226,20 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(request.user, pk)
     _require_office(request.user, team)
     form = AssignmentForm(request.POST)
-    if form.is_valid():
-        code = form.cleaned_data["unit_code"].strip()
-        unit = org_selectors.units_visible(request.user).filter(code=code).first()
-        if unit is None:
-            form.add_error("unit_code", _("Unknown unit code: %(c)s") % {"c": code})
-        else:
-            try:
-                services.assignment_add(
-                    actor=request.user,
-                    team=team,
-                    unit=unit,
-                    include_subtree=form.cleaned_data["include_subtree"],
-                )
-            except ValidationError as exc:
-                add_validation_errors(form, exc, {"unit": "unit_code"})
-            else:
-                messages.success(request, _("Unit assigned."))
-                return redirect("guidance:team", pk=team.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.assignment_add(
+            actor=request.user,
+            team=team,
+            unit=_unit_by_code(request.user, data["unit_code"]),
+            include_subtree=data["include_subtree"],
+        ),
+        success=_("Unit assigned."),
+        redirect_to=reverse("guidance:team", args=[team.pk]),
+        field_map={"unit": "unit_code"},
+    ):
+        return response
     context = _team_context(request, team, assignment_form=form)
     return render(request, "guidance/team.html", context, status=422)
 
@@ -265,25 +269,24 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     units = [(a.unit_id, a.unit.name) for a in assignments]
     initial = {"unit": request.GET.get("unit", "")}
     form = VisitForm(request.POST or None, units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        unit = Unit.objects.get(pk=form.cleaned_data["unit"])
-        try:
-            visit = services.visit_create(
-                actor=request.user,
-                team=team,
-                unit=unit,
-                date=form.cleaned_data["date"],
-                methods=form.cleaned_data["methods"],
-                summary=form.cleaned_data["summary"],
-                rating=form.cleaned_data["rating"],
-                rating_comment=form.cleaned_data["rating_comment"],
-                findings=form.cleaned_data["findings"].splitlines(),
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Visit recorded."))
-            return redirect("guidance:visit", pk=visit.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.visit_create(
+            actor=request.user,
+            team=team,
+            unit=Unit.objects.get(pk=data["unit"]),
+            date=data["date"],
+            methods=data["methods"],
+            summary=data["summary"],
+            rating=data["rating"],
+            rating_comment=data["rating_comment"],
+            findings=data["findings"].splitlines(),
+        ),
+        success=_("Visit recorded."),
+        redirect_to=lambda visit: reverse("guidance:visit", args=[visit.pk]),
+    ):
+        return response
     return render(request, "guidance/visit_form.html", {"form": form, "team": team})
 
 
@@ -316,14 +319,14 @@ def visit_rate(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.may_record(request.user, visit.team):
         raise PermissionDenied
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.visit_rate(actor=request.user, visit=visit, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Rating saved."))
-            return redirect("guidance:visit", pk=visit.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.visit_rate(actor=request.user, visit=visit, **data),
+        success=_("Rating saved."),
+        redirect_to=reverse("guidance:visit", args=[visit.pk]),
+    ):
+        return response
     context = _visit_context(request, visit, rating_form=form)
     return render(request, "guidance/visit.html", context, status=422)
 
@@ -335,14 +338,14 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.may_record(request.user, visit.team):
         raise PermissionDenied
     form = FindingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.finding_add(actor=request.user, visit=visit, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Finding added."))
-            return redirect("guidance:visit", pk=visit.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.finding_add(actor=request.user, visit=visit, text=data["text"]),
+        success=_("Finding added."),
+        redirect_to=reverse("guidance:visit", args=[visit.pk]),
+    ):
+        return response
     context = _visit_context(request, visit, finding_form=form)
     return render(request, "guidance/visit.html", context, status=422)
 

@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import add_validation_errors
+from chuxin.core.forms import run_form
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Campaign, Member, Unit
@@ -50,6 +51,14 @@ def units_by_codes(user: Any, raw: str, field: str) -> list[Unit]:
     if missing:
         raise ValidationError({field: _("Unknown unit codes: %(c)s") % {"c": ", ".join(missing)}})
     return [found[c] for c in codes]
+
+
+def unit_by_code(user: Any, raw: str, field: str) -> Unit:
+    """The one unit in the user's sight named by code."""
+    units = units_by_codes(user, raw, field)
+    if len(units) != 1:
+        raise ValidationError({field: _("Give one unit code.")})
+    return units[0]
 
 
 def member_by_number(user: Any, number: str, field: str) -> Member | None:
@@ -198,20 +207,19 @@ def conference_create(request: HttpRequest) -> HttpResponse:
         initial["campaign"] = first
         initial["ordinal"] = first.conferences.filter(archived_at__isnull=True).count() + 1
     form = ConferenceForm(request.POST or None, campaigns=campaigns, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            organizer = units_by_codes(request.user, data.pop("organizer"), "organizer")
-            if len(organizer) != 1:
-                raise ValidationError({"organizer": _("Give one unit code.")})
-            conference = services.conference_create(
-                actor=request.user, organizer=organizer[0], **data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Conference recorded."))
-            return redirect("conferences:detail", pk=conference.pk)
+
+    def create(data: dict[str, Any]) -> Conference:
+        organizer = unit_by_code(request.user, data.pop("organizer"), "organizer")
+        return services.conference_create(actor=request.user, organizer=organizer, **data)
+
+    if response := run_form(
+        request,
+        form,
+        create,
+        success=_("Conference recorded."),
+        redirect_to=lambda conference: reverse("conferences:detail", args=[conference.pk]),
+    ):
+        return response
     return render(request, "conferences/form.html", {"form": form, "conference": None})
 
 
@@ -232,15 +240,16 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form.fields["campaign"].disabled = True
     form.fields["organizer"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in fields}
-        try:
-            services.conference_update(actor=request.user, conference=conference, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("conferences:detail", pk=conference.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.conference_update(
+            actor=request.user, conference=conference, **{f: data[f] for f in fields}
+        ),
+        success=_("Saved."),
+        redirect_to=reverse("conferences:detail", args=[conference.pk]),
+    ):
+        return response
     return render(request, "conferences/form.html", {"form": form, "conference": conference})
 
 
@@ -304,16 +313,19 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
     form = PersonForm(request.POST, prefix="person")
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            member = member_by_number(request.user, data.pop("member_number"), "member_number")
-            services.person_add(actor=request.user, conference=conference, member=member, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Participant added."))
-            return redirect("conferences:detail", pk=pk)
+
+    def add(data: dict[str, Any]) -> None:
+        member = member_by_number(request.user, data.pop("member_number"), "member_number")
+        services.person_add(actor=request.user, conference=conference, member=member, **data)
+
+    if response := run_form(
+        request,
+        form,
+        add,
+        success=_("Participant added."),
+        redirect_to=reverse("conferences:detail", args=[pk]),
+    ):
+        return response
     return _detail(request, conference, {"person": form})
 
 
@@ -331,18 +343,20 @@ def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def venue_add(request: HttpRequest, pk: int) -> HttpResponse:
     conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
     form = VenueForm(request.POST, prefix="venue")
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            units = units_by_codes(request.user, data.pop("unit_code"), "unit_code")
-            if len(units) != 1:
-                raise ValidationError({"unit_code": _("Give one unit code.")})
-            services.venue_add(actor=request.user, conference=conference, unit=units[0], **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc, {"unit": "unit_code"})
-        else:
-            messages.success(request, _("Sub-venue added."))
-            return redirect("conferences:detail", pk=pk)
+
+    def add(data: dict[str, Any]) -> None:
+        unit = unit_by_code(request.user, data.pop("unit_code"), "unit_code")
+        services.venue_add(actor=request.user, conference=conference, unit=unit, **data)
+
+    if response := run_form(
+        request,
+        form,
+        add,
+        success=_("Sub-venue added."),
+        redirect_to=reverse("conferences:detail", args=[pk]),
+        field_map={"unit": "unit_code"},
+    ):
+        return response
     return _detail(request, conference, {"venue": form})
 
 
@@ -367,16 +381,16 @@ def _speech_values(data: dict[str, Any]) -> dict[str, Any]:
 def speech_add(request: HttpRequest, pk: int) -> HttpResponse:
     conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
     form = SpeechForm(request.POST, prefix="speech", specials=_specials(conference))
-    if form.is_valid():
-        try:
-            services.speech_add(
-                actor=request.user, conference=conference, **_speech_values(form.cleaned_data)
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Speech added."))
-            return redirect("conferences:detail", pk=pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.speech_add(
+            actor=request.user, conference=conference, **_speech_values(data)
+        ),
+        success=_("Speech added."),
+        redirect_to=reverse("conferences:detail", args=[pk]),
+    ):
+        return response
     return _detail(request, conference, {"speech": form})
 
 
@@ -389,16 +403,16 @@ def speech_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["key_points"] = "\n".join(speech.key_points)
     initial["key_points_en"] = "\n".join(speech.key_points_en)
     form = SpeechForm(request.POST or None, initial=initial, specials=_specials(conference))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.speech_update(
-                actor=request.user, speech=speech, **_speech_values(form.cleaned_data)
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("conferences:detail", pk=conference.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.speech_update(
+            actor=request.user, speech=speech, **_speech_values(data)
+        ),
+        success=_("Saved."),
+        redirect_to=reverse("conferences:detail", args=[conference.pk]),
+    ):
+        return response
     return render(
         request,
         "conferences/speech_form.html",
@@ -420,18 +434,22 @@ def speech_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def deployed_add(request: HttpRequest, pk: int) -> HttpResponse:
     conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
     form = DeployedItemForm(request.POST, prefix="item")
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            units = units_by_codes(request.user, data.pop("unit_codes"), "unit_codes")
-            services.deployed_item_create(
-                actor=request.user, conference=conference, units=units, **data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc, {"units": "unit_codes"})
-        else:
-            messages.success(request, _("Work deployed: a task for every unit."))
-            return redirect("conferences:detail", pk=pk)
+
+    def deploy(data: dict[str, Any]) -> None:
+        units = units_by_codes(request.user, data.pop("unit_codes"), "unit_codes")
+        services.deployed_item_create(
+            actor=request.user, conference=conference, units=units, **data
+        )
+
+    if response := run_form(
+        request,
+        form,
+        deploy,
+        success=_("Work deployed: a task for every unit."),
+        redirect_to=reverse("conferences:detail", args=[pk]),
+        field_map={"units": "unit_codes"},
+    ):
+        return response
     return _detail(request, conference, {"item": form})
 
 
@@ -467,17 +485,15 @@ def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
             f: getattr(release, f) for f in ("headline_zh", "body_zh", "headline_en", "body_en")
         }
         form = ReleaseForm(request.POST or None, initial=initial)
+        if response := run_form(
+            request,
+            form,
+            lambda data: services.release_update(actor=request.user, release=release, **data),
+            success=_("Release saved."),
+            redirect_to=reverse("conferences:release", args=[pk]),
+        ):
+            return response
         if request.method == "POST":
-            if form.is_valid():
-                try:
-                    services.release_update(
-                        actor=request.user, release=release, **form.cleaned_data
-                    )
-                except ValidationError as exc:
-                    add_validation_errors(form, exc)
-                else:
-                    messages.success(request, _("Release saved."))
-                    return redirect("conferences:release", pk=pk)
             status = 422
     elif request.method == "POST":
         from django.core.exceptions import PermissionDenied

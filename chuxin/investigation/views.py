@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import add_validation_errors
+from chuxin.core.forms import run_form
 from chuxin.core.pagination import paginate, query_without_page
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
@@ -161,24 +162,24 @@ def topic_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
     if not campaigns.exists():
         raise PermissionDenied(_("No campaign covers this unit."))
     form = TopicForm(request.POST or None, campaigns=campaigns)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            topic = services.topic_create(
-                actor=request.user,
-                campaign=data["campaign"],
-                unit=unit,
-                title=data["title"],
-                description=data["description"],
-                lead=_lead(request.user, unit, data["lead_number"]),
-                planned_start=data["planned_start"],
-                planned_end=data["planned_end"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc, {"lead": "lead_number"})
-        else:
-            messages.success(request, _("Research topic created."))
-            return redirect("investigation:topic_detail", pk=topic.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.topic_create(
+            actor=request.user,
+            campaign=data["campaign"],
+            unit=unit,
+            title=data["title"],
+            description=data["description"],
+            lead=_lead(request.user, unit, data["lead_number"]),
+            planned_start=data["planned_start"],
+            planned_end=data["planned_end"],
+        ),
+        success=_("Research topic created."),
+        redirect_to=lambda topic: reverse("investigation:topic_detail", args=[topic.pk]),
+        field_map={"lead": "lead_number"},
+    ):
+        return response
     return render(
         request,
         "investigation/topic_form.html",
@@ -201,23 +202,23 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = TopicForm(request.POST or None, initial=initial, campaigns=campaigns)
     form.fields["campaign"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.topic_update(
-                actor=request.user,
-                topic=topic,
-                title=data["title"],
-                description=data["description"],
-                lead=_lead(request.user, topic.unit, data["lead_number"]),
-                planned_start=data["planned_start"],
-                planned_end=data["planned_end"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc, {"lead": "lead_number"})
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("investigation:topic_detail", pk=topic.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.topic_update(
+            actor=request.user,
+            topic=topic,
+            title=data["title"],
+            description=data["description"],
+            lead=_lead(request.user, topic.unit, data["lead_number"]),
+            planned_start=data["planned_start"],
+            planned_end=data["planned_end"],
+        ),
+        success=_("Saved."),
+        redirect_to=reverse("investigation:topic_detail", args=[topic.pk]),
+        field_map={"lead": "lead_number"},
+    ):
+        return response
     return render(
         request,
         "investigation/topic_form.html",
@@ -262,14 +263,14 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_get(request.user, pk, action=Action.MANAGE)
     form = ActivityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.activity_add(actor=request.user, topic=topic, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Activity recorded."))
-            return redirect("investigation:topic_detail", pk=topic.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.activity_add(actor=request.user, topic=topic, **data),
+        success=_("Activity recorded."),
+        redirect_to=reverse("investigation:topic_detail", args=[topic.pk]),
+    ):
+        return response
     return _topic_page(request, topic, activity_form=form)
 
 
@@ -316,18 +317,21 @@ def finding_problem(request: HttpRequest, pk: int) -> HttpResponse:
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_get(request.user, pk, action=Action.MANAGE)
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            upload = form.cleaned_data.get("file")
-            checked = services.check_report_file(upload) if upload else None
-            services.report_submit(
-                actor=request.user, topic=topic, text=form.cleaned_data["text"], file=checked
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc, {"report_file": "file"})
-        else:
-            messages.success(request, _("Research report submitted."))
-            return redirect("investigation:topic_detail", pk=topic.pk)
+
+    def submit(data: dict[str, Any]) -> None:
+        upload = data.get("file")
+        checked = services.check_report_file(upload) if upload else None
+        services.report_submit(actor=request.user, topic=topic, text=data["text"], file=checked)
+
+    if response := run_form(
+        request,
+        form,
+        submit,
+        success=_("Research report submitted."),
+        redirect_to=reverse("investigation:topic_detail", args=[topic.pk]),
+        field_map={"report_file": "file"},
+    ):
+        return response
     return _topic_page(request, topic, report_form=form)
 
 

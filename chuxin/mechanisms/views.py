@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import add_validation_errors
+from chuxin.core.forms import run_form
 from chuxin.core.pagination import paginate, query_without_page
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
@@ -130,27 +131,22 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save(
-    request: HttpRequest, form: MechanismForm, mechanism: Mechanism | None, unit: Any
-) -> Mechanism | None:
-    data = form.cleaned_data
-    try:
-        problems, tasks = _origins(request.user, data)
-        upload = data.get("document")
-        document = services.check_document(upload) if upload else None
-        fields = {f: data[f] for f in ("title", "kind", "issued_on", "summary")}
-        if mechanism is None:
-            return services.mechanism_create(
-                actor=request.user, campaign=data["campaign"], unit=unit,
-                problems=problems, tasks=tasks, document=document, **fields,
-            )  # fmt: skip
-        return services.mechanism_update(
-            actor=request.user, mechanism=mechanism,
+def _save(user: Any, data: dict[str, Any], mechanism: Mechanism | None, unit: Any) -> Mechanism:
+    """Record a new mechanism of ``unit`` (``mechanism`` None) or save ``mechanism``, from the
+    form's data: the origins by their numbers, the document checked."""
+    problems, tasks = _origins(user, data)
+    upload = data.get("document")
+    document = services.check_document(upload) if upload else None
+    fields = {f: data[f] for f in ("title", "kind", "issued_on", "summary")}
+    if mechanism is None:
+        return services.mechanism_create(
+            actor=user, campaign=data["campaign"], unit=unit,
             problems=problems, tasks=tasks, document=document, **fields,
         )  # fmt: skip
-    except ValidationError as exc:
-        add_validation_errors(form, exc, FIELD_MAP)
-        return None
+    return services.mechanism_update(
+        actor=user, mechanism=mechanism,
+        problems=problems, tasks=tasks, document=document, **fields,
+    )  # fmt: skip
 
 
 @login_required
@@ -164,11 +160,15 @@ def mechanism_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
     form = MechanismForm(
         request.POST or None, request.FILES or None, campaigns=campaigns, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        mechanism = _save(request, form, None, unit)
-        if mechanism is not None:
-            messages.success(request, _("Mechanism %(code)s recorded.") % {"code": mechanism.code})
-            return redirect("mechanisms:detail", pk=mechanism.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: _save(request.user, data, None, unit),
+        success=lambda mechanism: _("Mechanism %(code)s recorded.") % {"code": mechanism.code},
+        redirect_to=lambda mechanism: reverse("mechanisms:detail", args=[mechanism.pk]),
+        field_map=FIELD_MAP,
+    ):
+        return response
     return render(request, "mechanisms/form.html", {"form": form, "unit": unit})
 
 
@@ -190,13 +190,15 @@ def mechanism_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, request.FILES or None, campaigns=campaigns, initial=initial
     )
     form.fields["campaign"].disabled = True
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(request, form, mechanism, mechanism.unit) is not None
+    if response := run_form(
+        request,
+        form,
+        lambda data: _save(request.user, data, mechanism, mechanism.unit),
+        success=_("Saved."),
+        redirect_to=reverse("mechanisms:detail", args=[mechanism.pk]),
+        field_map=FIELD_MAP,
     ):
-        messages.success(request, _("Saved."))
-        return redirect("mechanisms:detail", pk=mechanism.pk)
+        return response
     return render(
         request,
         "mechanisms/form.html",

@@ -10,15 +10,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chuxin.core.forms import add_validation_errors
+from chuxin.core.forms import run_form
 from chuxin.core.pagination import paginate, query_without_page
 from chuxin.organization.models import Unit
 from chuxin.problems.models import Problem
@@ -105,32 +105,35 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("do") == "submit":
         abuse.hit(request, "submit")
         form = OpinionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if chosen is None:
-                    raise ValidationError(
-                        {"unit_q": _("Choose the place or unit your opinion is about.")}
-                    )
-                opinion = services.opinion_submit(
-                    unit=chosen,
-                    text=data["text"],
-                    category=data["category"],
-                    contact={
-                        "name": data["contact_name"],
-                        "phone": data["contact_phone"],
-                        "email": data["contact_email"],
-                    },
+
+        def record(data: dict[str, Any]) -> Opinion:
+            if chosen is None:
+                raise ValidationError(
+                    {"unit_q": _("Choose the place or unit your opinion is about.")}
                 )
-            except ValidationError as exc:
-                add_validation_errors(form, exc, {"unit": "unit_q"})
-            else:
-                messages.success(
-                    request,
-                    _("Thank you. Your opinion was received. Keep your tracking code: %(code)s")
-                    % {"code": opinion.code},
-                )
-                return redirect("portal:track", code=opinion.code)
+            return services.opinion_submit(
+                unit=chosen,
+                text=data["text"],
+                category=data["category"],
+                contact={
+                    "name": data["contact_name"],
+                    "phone": data["contact_phone"],
+                    "email": data["contact_email"],
+                },
+            )
+
+        if response := run_form(
+            request,
+            form,
+            record,
+            success=lambda opinion: (
+                _("Thank you. Your opinion was received. Keep your tracking code: %(code)s")
+                % {"code": opinion.code}
+            ),
+            redirect_to=lambda opinion: reverse("portal:track", kwargs={"code": opinion.code}),
+            field_map={"unit": "unit_q"},
+        ):
+            return response
         form = _rebind(form)
     else:
         if query:
@@ -223,18 +226,16 @@ def rate_by_code(request: HttpRequest, code: str) -> HttpResponse:
     opinion = opinion_by_code(request, code)
     abuse.hit(request, "rate")
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rating_by_code(
-                opinion=opinion,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you for rating the result."))
-            return redirect("portal:track", code=opinion.code)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.rating_by_code(
+            opinion=opinion, level=data["level"], comment=data["comment"]
+        ),
+        success=_("Thank you for rating the result."),
+        redirect_to=reverse("portal:track", kwargs={"code": opinion.code}),
+    ):
+        return response
     context = _track_context(opinion, form=_rebind(form))
     return render(request, "portal/track.html", context, status=400)
 
@@ -304,19 +305,19 @@ def rate_on_page(request: HttpRequest, pk: int) -> HttpResponse:
     problem = selectors.public_problem(pk)
     abuse.hit(request, "rate")
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rating_on_page(
-                problem=problem,
-                address=abuse.client_address(request),
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you for rating the result."))
-            return redirect("portal:problem", pk=problem.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.rating_on_page(
+            problem=problem,
+            address=abuse.client_address(request),
+            level=data["level"],
+            comment=data["comment"],
+        ),
+        success=_("Thank you for rating the result."),
+        redirect_to=reverse("portal:problem", args=[problem.pk]),
+    ):
+        return response
     return render(
         request, "portal/problem.html", _problem_context(problem, form=_rebind(form)), status=400
     )

@@ -261,6 +261,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chuxin@localhost")
 # Notifications also go by email (to users with an address) once a mail backend is configured.
 NOTIFICATION_EMAIL = env_bool("CHUXIN_NOTIFICATION_EMAIL", bool(os.environ.get("EMAIL_BACKEND")))
 
+# --- Webhooks -------------------------------------------------------------------------------
+# Hosts a unit's webhook may be sent to: names, or suffixes such as ``.gov.cn`` (that name and
+# every name under it); empty allows any public host. Private, loopback and link-local
+# addresses are refused unless WEBHOOK_ALLOW_PRIVATE (development and tests only).
+WEBHOOK_ALLOWED_HOSTS = env_list("CHUXIN_WEBHOOK_ALLOWED_HOSTS", "")
+WEBHOOK_ALLOW_PRIVATE = env_bool("CHUXIN_WEBHOOK_ALLOW_PRIVATE", False)
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -10,6 +10,10 @@ backend can); ``deliver_due`` (the ``webhook_retry_due`` task, ``chuxin
 rectification_webhooks``) also picks up every delivery whose next attempt is due, so no retry
 is lost if a worker was down. A failure is recorded, never raised into the sweep.
 
+Only public addresses are called (``webhook_guard``: checked when the address is saved and
+again at each delivery, where the host is resolved and the connection pinned to the checked
+address); a delivery the guard refuses fails at once with the reason in the log.
+
 A unit administrator sets up the unit's webhook on its page (URL, enabled, the signing secret
 shown once when generated, a test delivery) and reads the delivery log.
 """
@@ -22,8 +26,6 @@ import hmac
 import json
 import logging
 import secrets
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +39,7 @@ from django.utils.translation import gettext as _
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization.models import Unit
 
+from . import webhook_guard
 from .models import DeliveryStatus, UnitWebhook, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -58,14 +61,14 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, body), signature)
 
 
-def _urllib_post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-        return int(response.status)
+def _guarded_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST through the SSRF guard: only to public addresses, checked at connection time."""
+    return webhook_guard.post(url, body, headers, timeout=TIMEOUT_SECONDS)
 
 
-# The transport; tests may replace it. Returns the HTTP status or raises.
-transport: Callable[[str, bytes, dict[str, str]], int] = _urllib_post
+# The transport; tests may replace it. Returns the HTTP status or raises (WebhookRefused when
+# the guard refuses the address: the delivery then fails at once, without retries).
+transport: Callable[[str, bytes, dict[str, str]], int] = _guarded_post
 
 
 def hook_for(unit: Unit) -> UnitWebhook | None:
@@ -174,13 +177,15 @@ def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> WebhookDeliv
     hook = delivery.hook
     code: int | None = None
     error = ""
+    refused = False
     if not hook.active:
         error = _("The webhook is disabled.")
     else:
         try:
             code = _post(hook, delivery.payload, delivery.pk)
-        except urllib.error.HTTPError as exc:
-            code, error = exc.code, f"HTTP {exc.code} {exc.reason}"
+        except webhook_guard.WebhookRefused as exc:
+            # The address is not one the server may call: no retry will change that.
+            refused, error = True, str(exc)[:1000]
         except Exception as exc:  # recorded, retried; never raised into the sweep
             error = f"{type(exc).__name__}: {exc}"[:1000]
         else:
@@ -191,7 +196,7 @@ def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> WebhookDeliv
     if not error:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = now
-    elif delivery.attempts >= MAX_ATTEMPTS or not hook.active:
+    elif refused or delivery.attempts >= MAX_ATTEMPTS or not hook.active:
         delivery.status = DeliveryStatus.FAILED
         log.warning("webhook delivery %s failed for good: %s", delivery.pk, error)
     else:
@@ -237,7 +242,7 @@ def _clean_url(url: str) -> str:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError as exc:
         raise ValidationError({"url": _("Enter an http:// or https:// address.")}) from exc
-    return url
+    return webhook_guard.check_url(url)
 
 
 @transaction.atomic

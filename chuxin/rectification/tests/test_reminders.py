@@ -136,8 +136,9 @@ def receiver() -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]]]:
 
 
 def test_webhook_signed_and_sent_once_after_commit(
-    rw: RectWorld, receiver: Any, django_capture_on_commit_callbacks: Any
+    rw: RectWorld, receiver: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on 127.0.0.1
     url, received = receiver
     UnitWebhook.objects.create(unit=rw.city_a, url=url, secret="s3cret")
     limit = dt.date(2026, 3, 10)

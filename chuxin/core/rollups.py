@@ -6,6 +6,10 @@ one row per unit (primary key ``unit``) holding, for every metric ``m``, the uni
 :func:`apply` with the change; bulk imports call :func:`refresh`, which recomputes every row
 set-based; ``chuxin check_counters`` calls :func:`check`, which recomputes from the raw rows
 and reports every row that drifted.
+
+Units themselves are handled once for every registered rollup (``chuxin.core.receivers``): a new
+unit gets its zero row, and a moved unit's subtree totals leave its old ancestors and join its
+new ones (:func:`move_subtree`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ class Rollup:
 
     ``own_values`` computes, from the raw rows, each unit's own value of each metric; units
     it leaves out have zero. It is used only by :func:`refresh` and :func:`check`.
+
+    ``on_move``, if given, is called with the moved unit (its new path) once this rollup's
+    subtree totals followed it: for what else of the capability depends on where a unit is
+    (e.g. study: which items its members owe, and the per-item subtree totals).
     """
 
     name: str
@@ -39,6 +47,7 @@ class Rollup:
     own_values: Callable[[], OwnValues]
     # Fields of the row beyond the metrics, with the value a new row gets.
     extra_defaults: dict[str, Any] = field(default_factory=dict)
+    on_move: Callable[[Unit], None] | None = None
 
     @property
     def fields(self) -> list[str]:
@@ -116,6 +125,39 @@ def apply_to_subtree_totals(rollup: Rollup, paths: list[str], deltas: Mapping[st
     _manager(rollup).filter(unit__path__in=paths).update(
         **{f"subtree_{m}": F(f"subtree_{m}") + d for m, d in deltas.items() if d}
     )
+
+
+def path_and_ancestors(path: str) -> list[str]:
+    """The path itself and the paths of its ancestors, root first (no query)."""
+    from chuxin.organization.models import Unit
+
+    return [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+
+
+def move_subtree(rollup: Rollup, unit_id: int, *, left: list[str], joined: list[str]) -> None:
+    """A unit moved with its subtree from below the units with paths ``left`` to below those
+    with paths ``joined``: its subtree totals leave the former and join the latter.
+
+    The rows of the moved subtree do not change (their subtrees are the same units); units in
+    both lists (the common ancestors) keep what they had. Two ``UPDATE``s, not a refresh.
+    """
+    stay = set(left) & set(joined)
+    left = [p for p in left if p not in stay]
+    joined = [p for p in joined if p not in stay]
+    if not left and not joined:
+        return
+    totals = (
+        _manager(rollup)
+        .filter(pk=unit_id)
+        .values(*(f"subtree_{m}" for m in rollup.metrics))
+        .first()
+    )
+    if not totals:
+        refresh(rollup)  # the row is missing, so the totals are unknown: rewrite them all
+        return
+    deltas = {m: int(totals[f"subtree_{m}"]) for m in rollup.metrics}
+    apply_to_subtree_totals(rollup, left, {m: -d for m, d in deltas.items()})
+    apply_to_subtree_totals(rollup, joined, deltas)
 
 
 def expected_rows(rollup: Rollup) -> dict[int, dict[str, int]]:

@@ -1,32 +1,13 @@
-"""Keeps the meetings rollup right when units change, and writes the demo meetings."""
+"""Writes the demo meetings (units created or moved: ``chuxin.core.receivers``, for every
+rollup)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from chuxin.core import rollups
-from chuxin.core.imports import import_in_progress
-from chuxin.organization.models import Unit
 from chuxin.organization.signals import demo_campaign_loaded
-
-from . import counters
-from .models import UnitMeetingRollup
-
-
-@receiver(post_save, sender=Unit, dispatch_uid="meetings.unit_saved")
-def on_unit_saved(
-    sender: Any, instance: Unit, created: bool, update_fields: Any = None, **kwargs: Any
-) -> None:
-    """A new unit gets its (zero) row; a moved unit carries its subtree's totals with it."""
-    if import_in_progress():
-        return  # the import refreshes every registered rollup
-    if created:
-        UnitMeetingRollup.objects.get_or_create(unit=instance)
-    elif update_fields is not None and "parent" in update_fields:
-        rollups.refresh(counters.ROLLUP)
 
 
 @receiver(demo_campaign_loaded, dispatch_uid="meetings.demo_campaign_loaded")

@@ -25,7 +25,6 @@ from .models import (
     RoleAssignment,
     Unit,
     UnitKind,
-    UnitRollup,
 )
 from .rollups import MEMBERSHIP, member_deltas
 from .signals import MemberState, member_changed
@@ -103,16 +102,12 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit) -> Unit:
         raise ValidationError({"parent": _("A unit cannot move under itself or its own subtree.")})
     if unit.parent_id == new_parent.pk:
         return unit
-    totals = UnitRollup.objects.get(pk=unit.pk)
-    deltas = {m: getattr(totals, f"subtree_{m}") for m in MEMBERSHIP.metrics}
-    rollups.apply_to_subtree_totals(
-        MEMBERSHIP, unit.ancestor_paths(), {m: -d for m, d in deltas.items()}
-    )
     Unit.objects.move(unit, new_parent, "last-child")
     unit = Unit.objects.get(pk=unit.pk)
     unit.parent = new_parent
+    # Saving the parent is what moves the subtree totals of every rollup (the membership one
+    # too) from the old ancestors to the new: chuxin.core.receivers.
     unit.save(update_fields=["parent", "updated_at"])
-    rollups.apply_to_subtree_totals(MEMBERSHIP, unit.ancestor_paths(), deltas)
     return unit
 
 

@@ -10,7 +10,7 @@ class StudyConfig(AppConfig):
     def ready(self) -> None:
         from chuxin.core import rollups
 
-        from . import checks, progress, receivers  # noqa: F401 - connects the receivers
+        from . import checks, progress, receivers  # importing receivers connects them
         from .models import UnitStudyRollup
 
         rollups.register(
@@ -19,6 +19,7 @@ class StudyConfig(AppConfig):
                 model=UnitStudyRollup,
                 metrics=progress.STUDY_METRICS,
                 own_values=progress.study_own_values,
+                on_move=receivers.on_unit_moved,
             )
         )
         rollups.register_check(

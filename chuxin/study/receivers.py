@@ -1,16 +1,17 @@
-"""Keeps the study counters right when the organization changes under them."""
+"""Keeps the study counters right when members change, units move or are imported.
+
+Units created or moved are handled for every rollup by ``chuxin.core.receivers``; after a move
+it calls study's :func:`on_unit_moved` (the ``on_move`` of the study rollup)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import connection
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from chuxin.core import rollups
-from chuxin.core.imports import import_applied, import_in_progress
-from chuxin.organization.models import Unit
+from chuxin.core.imports import import_applied
+from chuxin.organization.models import Member, Unit
 from chuxin.organization.signals import (
     demo_campaign_loaded,
     member_changed,
@@ -18,7 +19,6 @@ from chuxin.organization.signals import (
 )
 
 from . import progress
-from .models import UnitStudyRollup
 
 
 @receiver(member_changed, dispatch_uid="study.member_changed")
@@ -41,19 +41,13 @@ def on_import_applied(sender: Any, job: Any, **kwargs: Any) -> None:
         progress.refresh_item_units()
 
 
-@receiver(post_save, sender=Unit, dispatch_uid="study.unit_saved")
-def on_unit_saved(
-    sender: Any, instance: Unit, created: bool, update_fields: Any = None, **kwargs: Any
-) -> None:
-    """A new unit gets its (zero) study row; a unit moved under another parent carries its
-    subtree's totals with it, so the unit counters are refreshed from the progress rows."""
-    if import_in_progress():
-        return  # the import refreshes every rollup, then sends import_applied
-    if created:
-        UnitStudyRollup.objects.get_or_create(unit=instance)
-    elif update_fields is not None and "parent" in update_fields:
-        rollups.refresh(rollups.get(progress.ROLLUP_NAME))
-        progress.refresh_item_units()
+def on_unit_moved(unit: Unit) -> None:
+    """A unit moved with its subtree (its study rollup totals already followed it): which items
+    its members owe may change (items apply to subtrees), and so do the per-item subtree
+    totals above it on both sides."""
+    members = Member.objects.filter(unit__path__startswith=unit.path).values_list("pk", flat=True)
+    progress.recompute_members(list(members))
+    progress.refresh_item_units()
 
 
 @receiver(demo_campaign_loaded, dispatch_uid="study.demo_campaign_loaded")
@@ -62,8 +56,6 @@ def on_demo_campaign_loaded(
 ) -> None:
     """`chuxin demo`: write the study items, sessions and records of the demo campaign (the
     loader rebuilds the counters afterwards)."""
-    from chuxin.organization.models import Member
-
     from . import demo
 
     if progress is None:

@@ -47,7 +47,11 @@ def insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {qn(table)} ({column_list}) FROM STDIN") as copy:
+            # Django's exceptions (IntegrityError, ...) as from any other query.
+            with (
+                connection.wrap_database_errors,
+                raw.copy(f"COPY {qn(table)} ({column_list}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1

@@ -29,3 +29,8 @@ class StudyConfig(AppConfig):
                 fix=progress.refresh_all,
             )
         )
+        rollups.register_check(
+            rollups.CounterCheck(
+                name="study records' references", drifts=checks.missing_references, fix=None
+            )
+        )

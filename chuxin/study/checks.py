@@ -1,9 +1,23 @@
 """``chuxin check_counters`` for study: every member's progress, every per-item counter and
-every last-session date recomputed from the raw rows and compared with what is stored."""
+every last-session date recomputed from the raw rows and compared with what is stored; and
+every study record's member, item, session and author still there (the database does not
+check those references itself: see :class:`.models.StudyRecord`)."""
 
 from __future__ import annotations
 
-from .models import MemberStudyProgress, StudyItem, UnitItemProgress, UnitLastSession
+from django.db.models import Exists, OuterRef, Q
+
+from chuxin.core.models import User
+from chuxin.organization.models import Member
+
+from .models import (
+    MemberStudyProgress,
+    StudyItem,
+    StudyRecord,
+    StudySession,
+    UnitItemProgress,
+    UnitLastSession,
+)
 from .progress import (
     State,
     all_member_ranges,
@@ -58,4 +72,25 @@ def progress_drifts(limit: int = 50) -> list[str]:
         lines.append("last session dates differ from the sessions")
     if count > len(lines):
         lines.append(f"... {count} drifted value(s) in all")
+    return lines
+
+
+def missing_references(limit: int = 50) -> list[str]:
+    """Study records whose member, item, session or author no longer exists (only raw SQL
+    that bypasses the application can make one)."""
+    lines: list[str] = []
+    for field, model in (("member", Member), ("item", StudyItem), ("session", StudySession),
+                         ("created_by", User)):  # fmt: skip
+        column = f"{field}_id"
+        missing = StudyRecord.objects.filter(
+            ~Q(**{f"{column}__isnull": True}),
+            ~Exists(model._default_manager.filter(pk=OuterRef(column))),
+        )
+        count = missing.count()
+        if count:
+            sample = list(missing.order_by("pk").values_list("pk", flat=True)[:limit])
+            lines.append(
+                f"{count} record(s) point to a missing {field} "
+                f"(records {', '.join(map(str, sample))})"
+            )
     return lines

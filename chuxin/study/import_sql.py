@@ -541,7 +541,9 @@ def _row_errors(
 
 
 def _insert(cursor: Any, actor: Any) -> int:
-    """Insert the good rows not there yet, in index order; note whose records were new."""
+    """Insert the good rows not there yet, by member (each page of the member index is then
+    written once, and each (item, day) stretch of the uniqueness rule's index is walked once
+    in order); note whose records were new."""
     table = connection.ops.quote_name(StudyRecord._meta.db_table)
     cursor.execute(
         "CREATE TEMPORARY TABLE study_import_touched (member_id bigint PRIMARY KEY, "

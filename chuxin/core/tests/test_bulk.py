@@ -11,13 +11,14 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from chuxin.core.bulk import indexes_deferred, insert_rows
-from chuxin.organization.models import Member
-from chuxin.study.models import StudyItem, StudyRecord
+from chuxin.organization.models import Campaign, Member
+from chuxin.study.models import SessionAttendance, StudyItem, StudyRecord, StudySession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TABLE = StudyRecord._meta.db_table
-COLUMNS = ["member_id", "item_id", "date", "hours", "source", "is_makeup", "note", "created_at"]
+# Attendance has foreign keys, a unique rule and secondary indexes: the load's worst case.
+TABLE = SessionAttendance._meta.db_table
+COLUMNS = ["session_id", "member_id", "present", "absence_reason"]
 
 
 def _definitions() -> tuple[list[str], list[str]]:
@@ -36,19 +37,8 @@ def _definitions() -> tuple[list[str], list[str]]:
         return indexes, [row[0] for row in cursor.fetchall()]
 
 
-def _rows(world: Any, item: StudyItem, days: int) -> list[tuple[Any, ...]]:
-    stamp = connection.ops.adapt_datetimefield_value(dt.datetime.now(dt.UTC))
-    return [
-        (world.member.pk, item.pk, dt.date(2019, 9, 1) + dt.timedelta(days=n), Decimal("1.5"),
-         "import", False, "", stamp)
-        for n in range(days)
-    ]  # fmt: skip
-
-
 @pytest.fixture
 def item(world: Any) -> StudyItem:
-    from chuxin.organization.models import Campaign
-
     campaign = Campaign.objects.create(
         title="c",
         theme="t",
@@ -61,8 +51,26 @@ def item(world: Any) -> StudyItem:
     )
 
 
+@pytest.fixture
+def session(world: Any, item: StudyItem) -> StudySession:
+    return StudySession.objects.create(
+        unit=world.branch_a, item=item, date=dt.date(2019, 9, 1), host="书记"
+    )
+
+
+def _attendance(session: StudySession) -> list[tuple[Any, ...]]:
+    return [(session.pk, pk, True, "") for pk in Member.objects.values_list("pk", flat=True)]
+
+
 def test_insert_rows_streams_dates_and_decimals(world: Any, item: StudyItem) -> None:
-    assert insert_rows(TABLE, COLUMNS, iter(_rows(world, item, 3))) == 3
+    stamp = connection.ops.adapt_datetimefield_value(dt.datetime.now(dt.UTC))
+    rows = [
+        (world.member.pk, item.pk, dt.date(2019, 9, n), Decimal("1.5"), "import", False, "", stamp)
+        for n in (1, 2, 3)
+    ]
+    columns = ["member_id", "item_id", "date", "hours", "source", "is_makeup", "note",
+               "created_at"]  # fmt: skip
+    assert insert_rows(StudyRecord._meta.db_table, columns, iter(rows)) == 3
     stored = StudyRecord.objects.order_by("date")
     assert [r.date for r in stored] == [dt.date(2019, 9, n) for n in (1, 2, 3)]
     assert {r.hours for r in stored} == {Decimal("1.5")}
@@ -75,41 +83,40 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.mark.postgres
 @postgres_only
-def test_deferred_load_leaves_the_table_as_defined(world: Any, item: StudyItem) -> None:
+def test_deferred_load_leaves_the_table_as_defined(session: StudySession) -> None:
     before = _definitions()
-    assert before[0] and before[1]
+    assert len(before[0]) > 2 and [c for c in before[1] if "FOREIGN KEY" in c]
+    rows = _attendance(session)
     with transaction.atomic(), indexes_deferred(TABLE):
         inside = _definitions()
-        insert_rows(TABLE, COLUMNS, iter(_rows(world, item, 5)))
-    # Inside the block only the primary key was left; afterwards all is back, row for row.
-    assert len(inside[0]) == 1 and not [c for c in inside[1] if "FOREIGN KEY" in c]
+        insert_rows(TABLE, COLUMNS, iter(rows))
+    # Inside the block only the constraints' own indexes were left, and no foreign key;
+    # afterwards all is back as it was defined.
+    assert len(inside[0]) == 2 and not [c for c in inside[1] if "FOREIGN KEY" in c]
     assert _definitions() == before
-    assert StudyRecord.objects.count() == 5
+    assert SessionAttendance.objects.count() == len(rows)
 
 
 @pytest.mark.postgres
 @postgres_only
 def test_deferred_load_with_a_broken_key_fails_and_keeps_the_table(
-    world: Any, item: StudyItem
+    session: StudySession,
 ) -> None:
     before = _definitions()
     missing = max(Member.objects.values_list("pk", flat=True)) + 1000
-    bad = [(missing, *row[1:]) for row in _rows(world, item, 1)]
     with pytest.raises(IntegrityError), transaction.atomic(), indexes_deferred(TABLE):
-        insert_rows(TABLE, COLUMNS, iter(bad))
+        insert_rows(TABLE, COLUMNS, iter([(session.pk, missing, True, "")]))
     assert _definitions() == before
-    assert not StudyRecord.objects.exists()
+    assert not SessionAttendance.objects.exists()
 
 
 @pytest.mark.postgres
 @postgres_only
-def test_deferred_load_with_a_duplicate_fails_on_the_unique_index(
-    world: Any, item: StudyItem
-) -> None:
-    rows = _rows(world, item, 1)
+def test_deferred_load_with_a_duplicate_fails_on_the_unique_rule(session: StudySession) -> None:
+    rows = _attendance(session)[:1]
     with pytest.raises(IntegrityError), transaction.atomic(), indexes_deferred(TABLE):
         insert_rows(TABLE, COLUMNS, iter(rows + rows))
-    assert not StudyRecord.objects.exists()
+    assert not SessionAttendance.objects.exists()
 
 
 @postgres_only

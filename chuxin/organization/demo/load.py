@@ -169,9 +169,10 @@ def load(
         checks, registered = rollups.registered_checks(), rollups.registered()
         counter_task = bar.add_task("counters and rollups", total=len(checks) + len(registered))
         for counter_check in checks:
-            counter_check.fix()
+            if counter_check.fix is not None:
+                counter_check.fix()
+                lap(f"counters: {counter_check.name}")
             bar.advance(counter_task)
-            lap(f"counters: {counter_check.name}")
         for rollup in registered:
             rollups.refresh(rollup)
             bar.advance(counter_task)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +14,13 @@ from django.utils import timezone
 from chuxin.organization import services as org
 from chuxin.organization.models import MemberStatus, Unit
 from chuxin.study import services
-from chuxin.study.models import MemberStudyProgress, StudyItem, UnitItemProgress, UnitStudyRollup
+from chuxin.study.models import (
+    MemberStudyProgress,
+    StudyItem,
+    StudyRecord,
+    UnitItemProgress,
+    UnitStudyRollup,
+)
 
 from .conftest import StudyWorld
 
@@ -257,3 +264,22 @@ def test_drift_is_found_and_fixed(study_world: StudyWorld) -> None:
     call_command("check_counters", fix=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     counters_true()
     assert cov(sw.province) == (3, 0, 3)
+
+
+def test_a_record_whose_item_is_gone_is_reported_not_rewritten(study_world: StudyWorld) -> None:
+    """The database does not check a record's references (see ``StudyRecord``): the counters
+    check does, and says so rather than pretend to repair it."""
+    from django.core.management.base import CommandError
+
+    sw = study_world
+    record = services.study_checkin(actor=sw.root, member=sw.member, item=sw.reading, date=day(-1))
+    missing = max(StudyItem.objects.values_list("pk", flat=True)) + 100
+    StudyRecord.objects.filter(pk=record.pk).update(item_id=missing)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_counters", stdout=out)
+    assert f"1 record(s) point to a missing item (records {record.pk})" in out.getvalue()
+    out = io.StringIO()
+    call_command("check_counters", fix=True, stdout=out)
+    assert "study records' references: not rewritten" in out.getvalue()
+    assert StudyRecord.objects.filter(pk=record.pk, item_id=missing).exists()

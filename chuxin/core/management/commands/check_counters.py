@@ -22,7 +22,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{counter_check.name}: {'ok' if not lines else 'drifted'}")
             for line in lines[:show]:
                 self.stdout.write(f"  {line}")
-            if lines and fix:
+            if lines and fix and counter_check.fix is None:
+                self.stdout.write(f"  {counter_check.name}: not rewritten: look at these rows")
+            elif lines and fix and counter_check.fix is not None:
                 counter_check.fix()
                 self.stdout.write(f"  {counter_check.name}: rewritten from the raw rows")
         for rollup in rollups.registered():

@@ -6,6 +6,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -32,20 +33,22 @@ class Run:
 def run_child(args: list[str], env: dict[str, str], *, check: bool = True) -> Run:
     """Run a child and measure it alone: ``wait4`` gives the rusage of this child only."""
     started = time.perf_counter()
-    out_path, err_path = OUT / ".stdout", OUT / ".stderr"
-    OUT.mkdir(parents=True, exist_ok=True)
-    with out_path.open("w") as out, err_path.open("w") as err:
+    # Files of its own (not pipes: a child that prints much would block on a full pipe while
+    # we wait in wait4), so two benchmarks may run at once.
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(args, env=env, stdout=out, stderr=err, cwd=ROOT)
         _pid, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
-    result = Run(
-        stdout=out_path.read_text(),
-        stderr=err_path.read_text(),
-        seconds=seconds,
-        max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
-        returncode=proc.returncode,
-    )
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        result = Run(
+            stdout=out.read(),
+            stderr=err.read(),
+            seconds=seconds,
+            max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+            returncode=proc.returncode,
+        )
     if check and result.returncode:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"{' '.join(args)} failed with exit code {result.returncode}")

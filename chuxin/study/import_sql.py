@@ -236,6 +236,11 @@ def _load_plain(
             raise _refuse(gettext_noop("The file has a header row but no data rows."))
         _set_total(importer, rows)
         raise FileRefused(errors, notes)
+    headers = {c.name: header_cells[i] for i, c in mapping.items()}
+    if trim == "none" and header_row == 1 and _regular(body, delimiter):
+        total = _copy_cells(cursor, body, delimiter, len(header_cells), mapping)
+        if total is not None:
+            return total, headers, notes
     index = {column.name: i + 1 for i, column in mapping.items()}
 
     def cell(name: str) -> str:
@@ -256,8 +261,57 @@ def _load_plain(
     cursor.execute("DROP TABLE study_import_raw")
     if not total:
         raise _refuse(gettext_noop("The file has a header row but no data rows."))
-    headers = {c.name: header_cells[i] for i, c in mapping.items()}
     return total, headers, notes
+
+
+_ROW_COLUMNS = {MEMBER: "mn", "item": "item", "date": "dt", "hours": "hr"}
+_DELIMITERS = {",": "','", ";": "';'", "\t": "E'\\t'"}
+
+
+def _regular(body: bytes, delimiter: str) -> bool:
+    """Whether no line is blank or only delimiters (the reader skips those; ``COPY`` would
+    not)."""
+    empty = re.compile(rb"(?:^|\n)" + re.escape(delimiter.encode()) + rb"*\r?(?:\n|$)")
+    return empty.search(body.rstrip(b"\r\n")) is None
+
+
+def _copy_cells(
+    cursor: Any, body: bytes, delimiter: str, width: int, mapping: Mapping[int, Any]
+) -> int | None:
+    """The common file (header on the first line, every line a row of exactly the header's
+    cells, nothing to trim) copied straight into the rows table, cell by cell, numbered as
+    the sheet numbers its lines. ``None`` when a line has more or fewer cells: the caller
+    then reads it line by line."""
+    names = [_ROW_COLUMNS.get(mapping[i].name, f"x{i}") if i in mapping else f"x{i}"
+             for i in range(width)]  # fmt: skip
+    extra = [c for c in ("mn", "item", "dt", "hr") if c not in names]
+    columns = ", ".join(f"{name} text" for name in names + extra)
+    try:
+        with transaction.atomic():
+            cursor.execute("DROP TABLE study_import_rows")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE study_import_rows (n bigint GENERATED ALWAYS AS "
+                f"IDENTITY (START WITH 2), {columns}) ON COMMIT DROP"
+            )
+            # No cell is NULL (an empty one is ''): the NULL marker is a byte no such file holds.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(
+                    f"COPY study_import_rows ({', '.join(names)}) FROM STDIN WITH (FORMAT csv, "
+                    f"HEADER true, DELIMITER {_DELIMITERS[delimiter]}, QUOTE E'\\x01', "
+                    "NULL E'\\x02')"
+                ) as copy,
+            ):
+                view = memoryview(body)
+                for start in range(0, len(body), 1 << 22):
+                    copy.write(view[start : start + (1 << 22)])
+            total = int(cursor.rowcount)
+    except DatabaseError:
+        return None  # a line of another width: COPY refused it
+    _lap("copy")
+    if not total:
+        raise _refuse(gettext_noop("The file has a header row but no data rows."))
+    return total
 
 
 def _load_table(
@@ -328,6 +382,19 @@ def _fill(
         f"SELECT * FROM unnest({arrays}) AS x({columns})",
         [[row[i] for row in rows] for i in range(len(types))],
     )
+
+
+# Whether the row's item is required of its member (by cadre level, and by place for a batch's
+# item), and the lookups every verdict of a row reads.
+_REQUIRED = """(q.item_id IS NOT NULL AND (starts_with(m.path, q.first) OR EXISTS (
+    SELECT 1 FROM unnest(string_to_array(q.more, ' ')) p
+    WHERE q.more <> '' AND starts_with(m.path, p))))"""
+_JOINS = """FROM study_import_rows r
+    LEFT JOIN study_import_members m ON m.mn = r.mn
+    LEFT JOIN study_import_items it ON it.txt = r.item
+    LEFT JOIN study_import_dates d ON d.txt = r.dt
+    LEFT JOIN study_import_hours h ON h.txt = r.hr
+    LEFT JOIN study_import_rules q ON q.item_id = it.item_id AND q.level = m.level"""
 
 
 def _check(
@@ -411,51 +478,19 @@ def _check(
     )
     cursor.execute("ANALYZE study_import_members")
     _lap("check: members")
-    # Every row's verdict per column, in the order the row-by-row path decides them.
+    params = {"active": MemberStatus.ACTIVE, "today": timezone.localdate()}
+    # Each row: good or not (a bad row's errors are worked out below, for the bad rows only).
+    # A blank or too long member number or item matches nothing: they were left out above.
     cursor.execute(
-        """
+        f"""
         CREATE TEMPORARY TABLE study_import_checked ON COMMIT DROP AS
-        WITH base AS (
-            SELECT r.n, r.mn, r.item, r.dt, r.hr, m.id AS member_id, it.item_id, it.start,
-                   d.d AS day, h.h AS hours,
-                   CASE WHEN r.mn = '' THEN 'blank' WHEN char_length(r.mn) > 40 THEN 'long'
-                        WHEN m.id IS NULL THEN 'm_unknown' WHEN NOT m.allowed THEN 'm_scope'
-                        WHEN m.status <> %(active)s THEN 'm_inactive' END AS e_member,
-                   CASE WHEN r.item = '' THEN 'blank' WHEN char_length(r.item) > 200
-                        THEN 'long' WHEN it.status = 'unknown' THEN 'i_unknown'
-                        WHEN it.status = 'ambiguous' THEN 'i_ambiguous' END AS e_found,
-                   CASE WHEN r.dt = '' THEN 'blank' WHEN d.d IS NULL THEN 'bad' END AS e_parse,
-                   CASE WHEN r.hr <> '' AND h.h IS NULL THEN 'bad' END AS e_hours,
-                   (q.item_id IS NOT NULL AND (starts_with(m.path, q.first) OR EXISTS (
-                        SELECT 1 FROM unnest(string_to_array(q.more, ' ')) p
-                        WHERE q.more <> '' AND starts_with(m.path, p))))
-                       AS required
-            FROM study_import_rows r
-            LEFT JOIN study_import_members m ON m.mn = r.mn
-            LEFT JOIN study_import_items it ON it.txt = r.item
-            LEFT JOIN study_import_dates d ON d.txt = r.dt
-            LEFT JOIN study_import_hours h ON h.txt = r.hr
-            LEFT JOIN study_import_rules q ON q.item_id = it.item_id AND q.level = m.level
-        ), items AS (
-            SELECT b.*, CASE WHEN e_found IS NOT NULL THEN e_found
-                             WHEN e_member IS NULL AND NOT required THEN 'i_notreq'
-                        END AS e_item,
-                   -- the item as far as the date is concerned (found, and required when
-                   -- the member is good)
-                   e_found IS NULL AND NOT (e_member IS NULL AND NOT required) AS item_ok
-            FROM base b
-        )
-        SELECT *, (e_member IS NULL AND e_item IS NULL AND e_date IS NULL AND e_hours IS NULL)
-                  AS good
-        FROM (
-            SELECT n, mn, item, dt, hr, member_id, item_id, day, hours, e_member, e_item,
-                   e_hours, CASE WHEN e_parse IS NOT NULL THEN e_parse
-                                 WHEN day > %(today)s THEN 'd_future'
-                                 WHEN item_ok AND day < start THEN 'd_early' END AS e_date
-            FROM items
-        ) z
+        SELECT r.n, m.id AS member_id, it.item_id, d.d AS day, h.h AS hours,
+               coalesce(m.allowed AND m.status = %(active)s AND it.status = 'ok'
+                        AND {_REQUIRED} AND d.d <= %(today)s AND d.d >= it.start
+                        AND (r.hr IS NULL OR r.hr = '' OR h.h IS NOT NULL), false) AS good
+        {_JOINS}
         """,
-        {"active": MemberStatus.ACTIVE, "today": timezone.localdate()},
+        params,
     )
     cursor.execute("SELECT count(*) FROM study_import_checked WHERE good")
     good = int(cursor.fetchone()[0])
@@ -463,16 +498,19 @@ def _check(
     errors: list[RowError] = []
     # Duplicates inside the file: the first good row of a (member, item, day) keeps it.
     cursor.execute(
-        "SELECT c.n, c.dt, f.first FROM study_import_checked c JOIN ("
+        "SELECT c.n, f.first FROM study_import_checked c JOIN ("
         "SELECT member_id, item_id, day, min(n) AS first FROM study_import_checked "
         "WHERE good GROUP BY member_id, item_id, day HAVING count(*) > 1) f "
         "USING (member_id, item_id, day) WHERE c.good AND c.n > f.first"
     )
-    for n, text, first in cursor.fetchall():
-        errors.append(_error(headers, n, "date", _MESSAGES["d_dup"], text, other=first))
+    duplicates = dict(cursor.fetchall())
+    if duplicates:
+        cursor.execute("SELECT n, dt FROM study_import_rows WHERE n = ANY(%s)", [list(duplicates)])
+        for n, text in sorted(cursor.fetchall()):
+            errors.append(_error(headers, n, "date", _MESSAGES["d_dup"], text, other=duplicates[n]))
     _lap("check: duplicates")
     if good < total:
-        errors += _row_errors(cursor, headers, cell_errors)
+        errors += _row_errors(cursor, headers, cell_errors, params)
         _lap("check: errors")
     return errors, good
 
@@ -495,16 +533,48 @@ def _error(
 
 
 def _row_errors(
-    cursor: Any, headers: Mapping[str, str], cell_errors: Mapping[tuple[str, str], CellError]
+    cursor: Any,
+    headers: Mapping[str, str],
+    cell_errors: Mapping[tuple[str, str], CellError],
+    params: Mapping[str, Any],
 ) -> list[RowError]:
-    """The errors of the rows that are not good, as :class:`RowError` objects."""
+    """The errors of the rows that are not good, in the order the row-by-row path decides
+    them, as :class:`RowError` objects."""
     cursor.execute(
-        "SELECT n, mn, item, dt, hr, day, e_member, e_item, e_date, e_hours "
-        "FROM study_import_checked WHERE NOT good ORDER BY n"
+        f"""
+        WITH base AS (
+            SELECT r.n, r.mn, r.item, r.dt, r.hr, it.start, d.d AS day,
+                   CASE WHEN r.mn = '' THEN 'blank' WHEN char_length(r.mn) > 40 THEN 'long'
+                        WHEN m.id IS NULL THEN 'm_unknown' WHEN NOT m.allowed THEN 'm_scope'
+                        WHEN m.status <> %(active)s THEN 'm_inactive' END AS e_member,
+                   CASE WHEN r.item = '' THEN 'blank' WHEN char_length(r.item) > 200
+                        THEN 'long' WHEN it.status = 'unknown' THEN 'i_unknown'
+                        WHEN it.status = 'ambiguous' THEN 'i_ambiguous' END AS e_found,
+                   CASE WHEN r.dt = '' THEN 'blank' WHEN d.d IS NULL THEN 'bad' END AS e_parse,
+                   CASE WHEN r.hr <> '' AND h.h IS NULL THEN 'bad' END AS e_hours,
+                   {_REQUIRED} AS required
+            {_JOINS}
+            WHERE r.n IN (SELECT n FROM study_import_checked WHERE NOT good)
+        ), items AS (
+            SELECT b.*, CASE WHEN e_found IS NOT NULL THEN e_found
+                             WHEN e_member IS NULL AND NOT required THEN 'i_notreq'
+                        END AS e_item,
+                   -- the item as far as the date is concerned (found, and required when
+                   -- the member is good)
+                   e_found IS NULL AND NOT (e_member IS NULL AND NOT required) AS item_ok
+            FROM base b
+        )
+        SELECT n, mn, item, dt, hr, day, e_member, e_item,
+               CASE WHEN e_parse IS NOT NULL THEN e_parse WHEN day > %(today)s THEN 'd_future'
+                    WHEN item_ok AND day < start THEN 'd_early' END AS e_date, e_hours
+        FROM items ORDER BY n
+        """,
+        params,
     )
     errors: list[RowError] = []
     add = errors.append
-    for n, mn, item, text, hr, day, e_member, e_item, e_date, e_hours in cursor:
+    for n, mn, item, text, hr, day, e_member, e_item, e_date, e_hours in cursor.fetchall():
+        before = len(errors)
         for column, code, raw, value in (
             (MEMBER, e_member, mn, mn),
             ("item", e_item, item, item),
@@ -534,6 +604,8 @@ def _row_errors(
         if e_hours is not None:
             exc = cell_errors[("hours", hr)]
             add(_error(headers, n, "hours", exc.message, hr, **exc.params))
+        if len(errors) == before:  # the verdict and the errors must agree, or nothing is written
+            raise RuntimeError(f"row {n} of the study import is bad but has no error")
     return errors
 
 

@@ -58,9 +58,10 @@ def recompute_members_in(
     With ``records_added``, all that happened to these members is new live records (not
     make-up) of items in force, ``members_table`` also has ``n`` (how many) and ``items``
     (their item ids, ``bigint[]``), and the stored progress is right so far. Then a member
-    none of whose new records is of an item they still owe only gets ``n`` more records (an
-    item done stays done, an item not required stays so, make-up owed is unchanged): only
-    the others are recomputed from their records.
+    who had records and none of whose new records is of an item they still owe only gets
+    ``n`` more records (an item done stays done, an item not required stays so, make-up
+    owed is unchanged, and they were not "never recorded"), written in place with no counter
+    above them to change: only the others are recomputed from their records.
     """
     rules = rules_in_force() if rules is None else rules
     qn = connection.ops.quote_name
@@ -78,21 +79,29 @@ def recompute_members_in(
             f"CREATE TEMPORARY TABLE study_prog_new (LIKE {progress} INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
         )
+        quick = 0
         if records_added:
-            cursor.execute("DROP TABLE IF EXISTS study_prog_full")
+            # Only the count of records changes for a member who had records already and none
+            # of whose new records is of an item they still owe: nothing a counter above them
+            # holds (never recorded, covered, owed) moves. One UPDATE; the others are
+            # recomputed from their records below.
+            for name in ("study_prog_quick", "study_prog_full"):
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE study_prog_quick (member_id bigint) ON COMMIT DROP"
+            )
+            cursor.execute(
+                f"WITH bumped AS (UPDATE {progress} p SET records = p.records + t.n "
+                f"FROM {members_table} t WHERE p.member_id = t.member_id AND p.records > 0 "
+                "AND NOT EXISTS (SELECT 1 FROM unnest(t.items) i "
+                "WHERE strpos(p.owed_list, ',' || i || ',') > 0) RETURNING p.member_id) "
+                "INSERT INTO study_prog_quick SELECT member_id FROM bumped"
+            )
+            quick = cursor.rowcount
             cursor.execute(
                 "CREATE TEMPORARY TABLE study_prog_full ON COMMIT DROP AS "
-                f"SELECT t.member_id FROM {members_table} t "
-                f"LEFT JOIN {progress} p ON p.member_id = t.member_id "
-                "WHERE p.member_id IS NULL OR EXISTS (SELECT 1 FROM unnest(t.items) i "
-                "WHERE strpos(p.owed_list, ',' || i || ',') > 0)"
-            )
-            names = ", ".join(f"p.{c}" for c in _FIELDS if c != "records")
-            cursor.execute(
-                f"INSERT INTO study_prog_new (member_id, {names.replace('p.', '')}, records) "
-                f"SELECT p.member_id, {names}, p.records + t.n FROM {members_table} t "
-                f"JOIN {progress} p ON p.member_id = t.member_id "
-                "WHERE t.member_id NOT IN (SELECT member_id FROM study_prog_full)"
+                f"SELECT t.member_id FROM {members_table} t WHERE NOT EXISTS ("
+                "SELECT 1 FROM study_prog_quick q WHERE q.member_id = t.member_id)"
             )
             where = "IN (SELECT member_id FROM study_prog_full)"
         # The new states, as stored rows.
@@ -112,7 +121,7 @@ def recompute_members_in(
         changed = cursor.rowcount
         lap("counters: members' states")
         if not changed:
-            return 0
+            return quick
         old = "(SELECT old_unit_id AS unit_id, old_active AS active, "
         old += "old_required_list AS required_list, old_owed_list AS owed_list, "
         old += "old_makeup_owed AS makeup_owed, old_records AS records "
@@ -205,6 +214,6 @@ def recompute_members_in(
         )
         lap("counters: progress rows")
         for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
-                     "study_delta_items", "study_prog_full"):  # fmt: skip
+                     "study_delta_items", "study_prog_full", "study_prog_quick"):  # fmt: skip
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    return changed
+    return changed + quick

@@ -304,3 +304,58 @@ def test_more_records_for_covered_and_owing_members_alike(
     assert MemberStudyProgress.objects.get(member=sw.cadre).covered
     assert MemberStudyProgress.objects.get(member=sw.member).records == 2
     assert both(path, sw.office, f"党员编号,学习项目,日期\nA0001,学习党章,{day(9)}\n".encode())
+
+
+_HEAD = "党员编号,学习项目,日期,学时"
+
+
+@pytest.mark.parametrize(
+    ("name", "lines", "copied"),
+    [
+        # Every line a row of the header's cells: copied cell by cell.
+        ("regular", [_HEAD, "A0001,学习党章,{d1},1", "B0001,学习党章,{d2},"], True),
+        ("crlf", [_HEAD, "A0001,学习党章,{d1},1", "B0001,学习党章,{d2},2"], True),
+        ("unmapped column", ["备注," + _HEAD, "x,A0001,学习党章,{d1},1"], True),
+        ("no hours column", ["党员编号,学习项目,日期", "A0001,学习党章,{d1}"], True),
+        ("bad rows", [_HEAD, "A0001,学习党章,{d1},abc", "NOPE,学习党章,,1"], True),
+        # Anything else is read line by line, with the same outcome.
+        ("short line", [_HEAD, "A0001,学习党章,{d1}", "B0001,学习党章,{d2},1"], False),
+        ("long line", [_HEAD, "A0001,学习党章,{d1},1,extra", "B0001,学习党章,{d2},1"], False),
+        ("blank line", [_HEAD, "A0001,学习党章,{d1},1", "", "B0001,学习党章,{d2},1"], False),
+        (
+            "delimiters only",
+            [_HEAD, "A0001,学习党章,{d1},1", ",,,", "B0001,学习党章,{d2},1"],
+            False,
+        ),
+        ("header later", ["", _HEAD, "A0001,学习党章,{d1},1"], False),
+    ],
+)
+def test_plain_files_copied_cell_by_cell_or_line_by_line_alike(
+    study_world: StudyWorld,
+    path: dict[str, bool],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    lines: list[str],
+    copied: bool,
+) -> None:
+    """The common plain CSV goes straight into the rows table; a file with a short, long,
+    blank or delimiters-only line, or the header further down, takes the line-by-line load.
+    Both give what the row-by-row path gives."""
+    seen: list[int | None] = []
+    original = import_sql._copy_cells
+
+    def spy(*args: Any) -> int | None:
+        seen.append(original(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(import_sql, "_copy_cells", spy)
+    end = "\r\n" if name == "crlf" else "\n"
+    text = end.join(lines).format(d1=day(1), d2=day(2)) + end
+    outcome = both(path, study_world.office, text.encode())
+    assert outcome["status"] in ("done", "refused")
+    if name == "bad rows":
+        assert [(e[0], e[1]) for e in outcome["errors"]] == [(2, "hours"), (3, "member_number"),
+                                                            (3, "date")]  # fmt: skip
+    elif name not in ("only commas", "blank line"):
+        assert outcome["status"] == "done", outcome["errors"]
+    assert bool(seen and seen[0] is not None) == copied

@@ -186,6 +186,14 @@ def import_whole_file(
             raise ImportRefused(errors, notes)
         created = _insert(cursor, actor)
         _lap("insert")
+        if created < good:
+            # Some good rows were not written: there already, or repeating an earlier row of
+            # the file, which refuses the file (and the insert is rolled back with it). Most
+            # files write every row, and need no search for repeats.
+            duplicates = _duplicates(cursor, headers)
+            _lap("check: duplicates")
+            if duplicates:
+                raise ImportRefused(duplicates, notes)
         if created:
             from .progress_set import recompute_members_in
 
@@ -495,8 +503,15 @@ def _check(
     cursor.execute("SELECT count(*) FROM study_import_checked WHERE good")
     good = int(cursor.fetchone()[0])
     _lap("check: rows")
-    errors: list[RowError] = []
-    # Duplicates inside the file: the first good row of a (member, item, day) keeps it.
+    if good == total:
+        return [], good  # duplicates inside the file: the caller looks after the insert
+    errors = _duplicates(cursor, headers) + _row_errors(cursor, headers, cell_errors, params)
+    _lap("check: errors")
+    return errors, good
+
+
+def _duplicates(cursor: Any, headers: Mapping[str, str]) -> list[RowError]:
+    """Rows that repeat an earlier good row's member, item and day (that one keeps it)."""
     cursor.execute(
         "SELECT c.n, f.first FROM study_import_checked c JOIN ("
         "SELECT member_id, item_id, day, min(n) AS first FROM study_import_checked "
@@ -504,15 +519,13 @@ def _check(
         "USING (member_id, item_id, day) WHERE c.good AND c.n > f.first"
     )
     duplicates = dict(cursor.fetchall())
-    if duplicates:
-        cursor.execute("SELECT n, dt FROM study_import_rows WHERE n = ANY(%s)", [list(duplicates)])
-        for n, text in sorted(cursor.fetchall()):
-            errors.append(_error(headers, n, "date", _MESSAGES["d_dup"], text, other=duplicates[n]))
-    _lap("check: duplicates")
-    if good < total:
-        errors += _row_errors(cursor, headers, cell_errors, params)
-        _lap("check: errors")
-    return errors, good
+    if not duplicates:
+        return []
+    cursor.execute("SELECT n, dt FROM study_import_rows WHERE n = ANY(%s)", [list(duplicates)])
+    return [
+        _error(headers, n, "date", _MESSAGES["d_dup"], text, other=duplicates[n])
+        for n, text in sorted(cursor.fetchall())
+    ]
 
 
 def _date(importer: StudyRecordImporter, text: str) -> dt.date:

@@ -359,3 +359,22 @@ def test_plain_files_copied_cell_by_cell_or_line_by_line_alike(
     elif name not in ("only commas", "blank line"):
         assert outcome["status"] == "done", outcome["errors"]
     assert bool(seen and seen[0] is not None) == copied
+
+
+def test_a_repeated_row_alone_refuses_the_file_after_the_insert(
+    study_world: StudyWorld, path: dict[str, bool]
+) -> None:
+    """Every row good but one repeating another: the repeat is found once the insert has
+    skipped it, the file is refused, and nothing written is kept."""
+    sw = study_world
+    text = (
+        "党员编号,学习项目,日期,学时\n"
+        f"A0001,学习党章,{day(1)},1\n"
+        f"B0001,学习党章,{day(2)},1\n"
+        f"A0001,学习党章,{day(1)},2\n"
+    )
+    before = _state()
+    outcome = both(path, sw.office, text.encode())
+    assert outcome["status"] == "refused"
+    assert [(e[0], e[1], e[5]) for e in outcome["errors"]] == [(4, "date", {"other": 2})]
+    assert _state() == before

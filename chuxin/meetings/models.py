@@ -24,6 +24,7 @@ from chuxin.problems.models import Problem
 from chuxin.study.models import StudySession
 
 DEFAULT_REPORT_DAYS = 15
+DEFAULT_REMIND_DAYS_BEFORE = 3
 
 
 class MeetingKind(models.TextChoices):
@@ -51,13 +52,17 @@ COUNTED_STATUSES = (
 
 
 class MeetingSettings(models.Model):
-    """Per campaign: within how many days of holding a meeting its report is due upward."""
+    """Per campaign: within how many days of holding a meeting its report is due upward, and
+    how many days before that date the unit is reminded (``chuxin send_meeting_reminders``)."""
 
     campaign = models.OneToOneField(
         Campaign, on_delete=models.CASCADE, primary_key=True, related_name="meeting_settings"
     )
     report_due_days = models.PositiveSmallIntegerField(
         _("report due within (days)"), default=DEFAULT_REPORT_DAYS
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind this many days before the report is due"), default=DEFAULT_REMIND_DAYS_BEFORE
     )
 
     history = HistoricalRecords()

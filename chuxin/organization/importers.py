@@ -6,7 +6,7 @@ file imported twice changes nothing the second time. Units are written set-based
 get their materialized path computed here and go in with one ``bulk_create`` per level of
 new units, never node by node; only moves of existing units go through
 :func:`~chuxin.organization.services.unit_move`. Every maintained rollup is rewritten from
-the raw rows afterwards.
+the raw rows afterwards, and the counts name the units moved (:class:`UnitCounts`).
 """
 
 from __future__ import annotations
@@ -81,6 +81,14 @@ def _probe(anchor: Unit, levels: int) -> Unit:
 
 
 # --- Units ----------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitCounts(Counts):
+    """What a units import did, with the existing units it moved (each with its subtree), so
+    that receivers of ``import_applied`` can recompute what depends on where units sit."""
+
+    moved_unit_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -376,7 +384,12 @@ class UnitImporter(Importer):
         if created or changed:
             for rollup in rollups.registered():
                 rollups.refresh(rollup)
-        return Counts(created=len(created), updated=len(changed), unchanged=plan.unchanged)
+        return UnitCounts(
+            created=len(created),
+            updated=len(changed),
+            unchanged=plan.unchanged,
+            moved_unit_ids=[plan.known[code].pk for code, _parent in plan.moves],
+        )
 
     def _create(self, plan: _UnitPlan, actor: Any) -> dict[str, Unit]:
         """Insert the new units level by level with paths computed here; fix ``numchild``."""

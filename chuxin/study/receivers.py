@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.dispatch import receiver
 
 from chuxin.core.imports import import_applied
+from chuxin.organization.importers import UnitCounts
 from chuxin.organization.models import Member, Unit
 from chuxin.organization.signals import (
     demo_campaign_loaded,
@@ -34,11 +36,37 @@ def on_members_bulk_changed(sender: Any, member_ids: Any, **kwargs: Any) -> None
 
 
 @receiver(import_applied, dispatch_uid="study.import_applied")
-def on_import_applied(sender: Any, job: Any, **kwargs: Any) -> None:
-    """After a units import (which may move units): the per-item subtree totals follow. The
-    unit rollups were refreshed by the importer; members imports send members_bulk_changed."""
-    if job.kind == "units":
-        progress.refresh_item_units()
+def on_import_applied(sender: Any, job: Any, counts: Any = None, **kwargs: Any) -> None:
+    """After a units import (which may move units): the members under the units it moved may
+    owe other items now (items apply to subtrees), so their progress is recomputed, and the
+    per-item subtree totals follow. The unit rollups were refreshed by the importer; members
+    imports send members_bulk_changed."""
+    if job.kind != "units":
+        return
+    if isinstance(counts, UnitCounts) and counts.moved_unit_ids:
+        progress.recompute_members(_members_under(counts.moved_unit_ids))
+    progress.refresh_item_units()
+
+
+# Subtrees asked for in one query (an OR of path prefixes).
+_PREFIXES_PER_QUERY = 200
+
+
+def _members_under(unit_ids: list[int]) -> list[int]:
+    """The members anywhere in these units' subtrees (as they stand now), each once."""
+    paths = sorted(Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True))
+    # A unit moved inside another moved unit's subtree is covered by that one.
+    tops: list[str] = []
+    for path in paths:
+        if not tops or not path.startswith(tops[-1]):
+            tops.append(path)
+    members: set[int] = set()
+    for start in range(0, len(tops), _PREFIXES_PER_QUERY):
+        reach = Q()
+        for path in tops[start : start + _PREFIXES_PER_QUERY]:
+            reach |= Q(unit__path__startswith=path)
+        members.update(Member.objects.filter(reach).values_list("pk", flat=True))
+    return sorted(members)
 
 
 def on_unit_moved(unit: Unit) -> None:

@@ -114,16 +114,38 @@ def report_due_days_of(campaign: Campaign) -> int:
 
 
 @transaction.atomic
-def settings_set(*, actor: Any, campaign: Campaign, report_due_days: int) -> MeetingSettings:
-    """Set within how many days of holding reports are due, for the campaign (the office)."""
+def settings_set(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    report_due_days: int,
+    remind_days_before: int | None = None,
+) -> MeetingSettings:
+    """Set, for the campaign (the office), within how many days of holding reports are due
+    and, when given, how many days before that the unit is reminded (0: not before the day)."""
     if not scope_for(actor).allows(campaign.root_unit, Action.MANAGE):
         raise PermissionDenied(_("Only the leading group office may change this."))
+    errors = {}
     if not isinstance(report_due_days, int) or not 1 <= report_due_days <= 365:
-        raise ValidationError({"report_due_days": _("Enter a number of days from 1 to 365.")})
-    row, _created = MeetingSettings.objects.update_or_create(
-        campaign=campaign, defaults={"report_due_days": report_due_days}
-    )
+        errors["report_due_days"] = _("Enter a number of days from 1 to 365.")
+    if remind_days_before is not None and (
+        not isinstance(remind_days_before, int) or not 0 <= remind_days_before <= 60
+    ):
+        errors["remind_days_before"] = _("Enter a number of days from 0 to 60.")
+    if errors:
+        raise ValidationError(errors)
+    values: dict[str, int] = {"report_due_days": report_due_days}
+    if remind_days_before is not None:
+        values["remind_days_before"] = remind_days_before
+    row, _created = MeetingSettings.objects.update_or_create(campaign=campaign, defaults=values)
     return row
+
+
+def settings_of(campaign: Campaign) -> MeetingSettings:
+    """The campaign's settings as stored, or the defaults (not saved) when none are."""
+    return MeetingSettings.objects.filter(campaign=campaign).first() or MeetingSettings(
+        campaign=campaign
+    )
 
 
 # --- Meetings ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from ninja import Router
 from chuxin.organization import selectors as org_selectors
 
 from .. import selectors, services
-from ..models import DEFAULT_REPORT_DAYS, MeetingSettings
+from ..models import MeetingSettings
 from .schemas import OverviewOut, SettingsIn, SettingsOut
 
 router = Router()
@@ -20,20 +20,30 @@ router = Router()
 @router.get("/campaigns/{campaign_id}/settings", response=SettingsOut)
 def settings_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     """Within how many days of holding a meeting its report is due (the campaign's default;
-    a meeting's own ``report_due_days`` wins)."""
+    a meeting's own ``report_due_days`` wins), and how many days before that the unit is
+    reminded."""
     campaign = org_selectors.campaign_get(request.user, campaign_id)
-    row = MeetingSettings.objects.filter(campaign=campaign).first()
-    days = row.report_due_days if row else DEFAULT_REPORT_DAYS
-    return {"campaign_id": campaign.pk, "report_due_days": days}
+    return _settings_out(services.settings_of(campaign))
 
 
 @router.put("/campaigns/{campaign_id}/settings", response=SettingsOut)
 def settings_put(request: HttpRequest, campaign_id: int, payload: SettingsIn) -> dict[str, Any]:
     campaign = org_selectors.campaign_get(request.user, campaign_id)
     row = services.settings_set(
-        actor=request.user, campaign=campaign, report_due_days=payload.report_due_days
+        actor=request.user,
+        campaign=campaign,
+        report_due_days=payload.report_due_days,
+        remind_days_before=payload.remind_days_before,
     )
-    return {"campaign_id": campaign.pk, "report_due_days": row.report_due_days}
+    return _settings_out(row)
+
+
+def _settings_out(row: MeetingSettings) -> dict[str, Any]:
+    return {
+        "campaign_id": row.campaign_id,
+        "report_due_days": row.report_due_days,
+        "remind_days_before": row.remind_days_before,
+    }
 
 
 # --- Overview -------------------------------------------------------------------------------

@@ -381,11 +381,13 @@ class OverviewOut(Schema):
 
 class SettingsIn(Schema):
     report_due_days: int = Field(ge=1, le=365)
+    remind_days_before: int | None = Field(None, ge=0, le=60)
 
 
 class SettingsOut(Schema):
     campaign_id: int
     report_due_days: int
+    remind_days_before: int
 
 
 MeetingDetailOut.model_rebuild()

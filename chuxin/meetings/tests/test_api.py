@@ -374,3 +374,20 @@ def test_campaign_report_days_setting(mw: MeetingWorld) -> None:
     held = to_held(mw, mw.county_meeting, days_ago=0)
     assert held.report_due_on == timezone.localdate() + dt.timedelta(days=10)
     assert Api(mw.other_county_admin).get(path).status_code == 200  # the campaign reaches it
+
+
+def test_campaign_reminder_days_setting(mw: MeetingWorld) -> None:
+    path = f"/campaigns/{mw.campaign.pk}/settings"
+    assert ok(Api(mw.office).get(path))["remind_days_before"] == 3
+    for bad in (-1, 61):
+        body = {"report_due_days": 10, "remind_days_before": bad}
+        assert Api(mw.office).put(path, body).status_code == 422
+    body = {"report_due_days": 10, "remind_days_before": 0}
+    assert ok(Api(mw.office).put(path, body))["remind_days_before"] == 0
+    # Left out, the reminder days stay as they are.
+    assert ok(Api(mw.office).put(path, {"report_due_days": 12}))["remind_days_before"] == 0
+    assert ok(Api(mw.office).get(path)) == {
+        "campaign_id": mw.campaign.pk,
+        "report_due_days": 12,
+        "remind_days_before": 0,
+    }

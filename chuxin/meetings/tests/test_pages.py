@@ -403,3 +403,22 @@ def test_office_sets_the_report_days_on_the_overview(mw: MeetingWorld) -> None:
     assert "settings-" not in page.content.decode()
     assert admin.post(url, {"report_due_days": "3"}).status_code == 403
     assert MeetingSettings.objects.get().report_due_days == 10
+
+
+def test_office_sets_the_reminder_days_on_the_overview(mw: MeetingWorld) -> None:
+    from chuxin.meetings.models import MeetingSettings
+
+    office = mw.client_for(mw.office)
+    page = office.get(f"/meetings/units/{mw.province.pk}/overview/").content.decode()
+    assert f'id="remind-days-{mw.campaign.pk}"' in page and 'value="3"' in page
+    url = f"/meetings/campaigns/{mw.campaign.pk}/settings/"
+    next_ = f"/meetings/units/{mw.province.pk}/overview/"
+    for bad in ("-1", "x", "61"):
+        body = {"report_due_days": "10", "remind_days_before": bad, "next": next_}
+        r = office.post(url, body, follow=True)
+        assert any(m.level_tag == "error" for m in r.context["messages"])
+    assert not MeetingSettings.objects.exists()
+    body = {"report_due_days": "10", "remind_days_before": "5", "next": next_}
+    assert office.post(url, body)["Location"] == next_
+    row = MeetingSettings.objects.get()
+    assert (row.report_due_days, row.remind_days_before) == (10, 5)

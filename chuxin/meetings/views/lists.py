@@ -126,7 +126,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponseBase:
     late = list(mark_late(selectors.late_meetings(request.user, unit)[:100]))
     scope = scope_for(request.user)
     campaigns = [
-        (c, services.report_due_days_of(c))
+        services.settings_of(c)
         for c in org_selectors.campaigns_visible(request.user).filter(root_unit=unit)
         if scope.allows(c.root_unit, Action.MANAGE)
     ]
@@ -158,9 +158,18 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Enter a number of days from 1 to 365."))
         return redirect(back)
+    try:
+        remind = int(request.POST.get("remind_days_before", "").strip() or -1)
+    except ValueError:
+        remind = -1
     return attempt(
         request,
-        lambda: services.settings_set(actor=request.user, campaign=campaign, report_due_days=days),
+        lambda: services.settings_set(
+            actor=request.user,
+            campaign=campaign,
+            report_due_days=days,
+            remind_days_before=remind if "remind_days_before" in request.POST else None,
+        ),
         _("Saved."),
         back,
     )

@@ -4,16 +4,19 @@ The row-by-row path (:class:`.importers.StudyRecordImporter`'s ``parse``/``valid
 holds every row in Python; here the file goes into a temporary table and every check is one
 statement over all the rows, with the same outcome and the same row-numbered errors:
 
-1. *Load.* A plain UTF-8 CSV (no quotes, one record a line, the common export) is copied as
-   it is, one line a row numbered as the sheet numbers it; its cells are split and stripped in
-   SQL. Any other file (.xlsx, quoted CSV, GB18030) is read by the generic reader and its
-   cells streamed in with ``COPY``.
+1. *Load.* A plain UTF-8 CSV (no quotes, one record a line, the common export) with the header
+   on its first line, every line as wide as the header and no space to trim is copied cell by
+   cell; any other plain CSV is copied one line a row (numbered as the sheet numbers it) and
+   its cells split and stripped in SQL. Any other file (.xlsx, quoted CSV, GB18030) is read by
+   the generic reader and its cells streamed in with ``COPY``.
 2. *Check.* The distinct item, date and hours texts (a few hundred at most) are parsed in
    Python by the importer's own columns, so the rules cannot drift; members, scope, "required
-   of", future and pre-campaign dates and duplicates inside the file are decided in SQL.
+   of", future and pre-campaign dates are decided in SQL: one condition says whether a row is
+   good, and only the bad rows' errors are then worked out.
 3. *Write.* One ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` (what is there already is
-   skipped: a re-import adds nothing), in index order, then the progress of the members who
-   got new records and the counters above them in SQL (:mod:`.progress_set`).
+   skipped: a re-import adds nothing), by member; when it skipped a good row, the file is
+   searched for rows repeating an earlier one (which refuse it). Then the progress of the
+   members who got new records and the counters above them, in SQL (:mod:`.progress_set`).
 
 All inside the import's transaction: any bad row refuses the file and nothing is written.
 """

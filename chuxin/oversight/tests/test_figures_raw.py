@@ -130,6 +130,37 @@ def raw_metrics(unit: Unit) -> dict[str, dict[str, int]]:
             "ratings": len(scores),
             "score_sum": sum(scores),
         }
+    if "conferences" in providers:
+        from chuxin.conferences.models import Conference, DeployedAssignment, SubVenue
+
+        now = timezone.now()
+        held = Conference.objects.filter(
+            archived_at__isnull=True, starts_at__lte=now, organizer__path__startswith=path
+        )
+        venues = SubVenue.objects.filter(
+            conference__archived_at__isnull=True,
+            conference__starts_at__lte=now,
+            unit__path__startswith=path,
+        )
+        deployed = DeployedAssignment.objects.filter(
+            item__conference__archived_at__isnull=True, unit__path__startswith=path
+        ).select_related("task")
+        raw["conferences"] = {
+            "held": held.count(),
+            "recent": held.filter(starts_at__gt=now - dt.timedelta(days=30)).count(),
+            "venues": venues.count(),
+            "attendance": sum(venues.values_list("attendance", flat=True)),
+            "deployed": deployed.count(),
+            "closed": sum(1 for a in deployed if a.task.status == TaskStatus.VERIFIED),
+            # Overdue by its definition, not by the stored flag.
+            "overdue": sum(
+                1
+                for a in deployed
+                if a.task.status in OPEN_STATUSES
+                and a.task.time_limit is not None
+                and a.task.time_limit < today
+            ),
+        }
     if "assessment" in providers:
         from chuxin.assessment.models import EvaluationRow, EvaluationStatus
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from chuxin.core.scoping import Action, require, scope_for
 from chuxin.organization.models import Role, Unit
+from chuxin.problems.duplicates import ensure_units_indexed, text_candidates
 from chuxin.problems.models import Problem, ProblemStatus
 from chuxin.problems.similarity import ngrams, similarity
 from chuxin.rectification.models import RectificationTask, TaskStatus
@@ -24,7 +25,6 @@ from .models import Opinion, SatisfactionRating
 OPINION_FILTERS = ("status", "channel", "category")
 PUBLIC_SEARCH_LIMIT = 20
 SUGGEST_THRESHOLD = 0.4
-MAX_PROBLEMS = 2000  # compared per opinion: the unit subtree's most recent open problems
 
 
 # --- Staff -----------------------------------------------------------------------------------
@@ -108,19 +108,34 @@ def duplicate_suggestions(
     """Problems in sight, in the opinion's unit and below, most like the opinion: character
     bigrams as in ``problems.similarity``; the score is the larger of the Jaccard similarity
     with the problem's title and description, and the share of the title's bigrams that the
-    opinion contains (a short title inside a long opinion)."""
-    mine = ngrams(opinion.text)
+    opinion contains (a short title inside a long opinion).
+
+    Every open problem of the subtree may be suggested: the candidates come from the problems'
+    duplicate index (``problems.duplicates.text_candidates``, one query for all the subtree's
+    units), which is brought up to date first for problems loaded in bulk; only they are
+    scored."""
+    subtree = Unit.objects.filter(path__startswith=opinion.unit.path)
+    ensure_units_indexed(subtree)
     qs = Problem.objects.filter(unit__path__startswith=opinion.unit.path).exclude(
         status=ProblemStatus.MERGED
     )
+    where = Q()  # the same rules on the index's rows (their unit is their problem's)
     staff = _staff_q(user)
     if staff is not None:
         qs = qs.filter(staff)
+        where &= staff
     if opinion.campaign_id:
         qs = qs.filter(campaign_id=opinion.campaign_id)
+        where &= Q(problem__campaign_id=opinion.campaign_id)
     if opinion.problem_id:
         qs = qs.exclude(pk=opinion.problem_id)
-    rows = qs.order_by("-pk").values_list("pk", "title", "description")[:MAX_PROBLEMS]
+        where &= ~Q(problem_id=opinion.problem_id)
+    ids = text_candidates(opinion.text, subtree, where=where)
+    if not ids:
+        return []
+    mine = ngrams(opinion.text)
+    # The candidates' texts, the scope checked on the problems themselves again.
+    rows = qs.filter(pk__in=ids).values_list("pk", "title", "description")
     scored = []
     for pk, title, description in rows:
         title_grams = ngrams(title)

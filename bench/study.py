@@ -5,7 +5,8 @@ of its own (``chuxin_bench_study_<scale>``; ``--reuse`` keeps one already loaded
 child process, as the office user:
 
 - the import rate of study records from a CSV file (``--rows``, default 1,000,000 new records
-  for members across the province) through the study records importer, end to end (read,
+  for members across the province, of days after the demo's records; ``--imported-days``: of
+  days the demo imported records on already) through the study records importer, end to end (read,
   check every row, write, recompute the touched members' progress and every counter above
   them) — target: >= 100,000 records/s;
 - ``coverage_for_unit`` for the root, a city, a county and a branch — target: median <= 5 ms;
@@ -49,8 +50,12 @@ COVERAGE_TARGET_MS = 5.0
 DEAD_ENDS_TARGET_MS = 200.0
 
 
-def _write_csv(path: str, rows: int, seed: int = 7) -> int:
-    """A study app's export: member number, item number, date, hours; records not there yet."""
+def _write_csv(path: str, rows: int, seed: int = 7, *, imported_days: bool = False) -> int:
+    """A study app's export: member number, item number, date, hours; records not there yet.
+
+    Its days come after the demo's records (December and January), as the app's next export
+    would bring; with ``imported_days``, days of the campaign on which the demo imported
+    records already (July and August), so the import must look for each row among them."""
     from chuxin.organization.models import Member
     from chuxin.study.models import StudyItem
 
@@ -71,7 +76,8 @@ def _write_csv(path: str, rows: int, seed: int = 7) -> int:
 
     # Each run imports new records: its own pair of days, from how many imports ran before.
     runs = ImportJob.objects.filter(kind="study_records").count()
-    days = (f"2019-07-{1 + runs % 28:02d}", f"2019-08-{1 + runs % 28:02d}")
+    months = ("2019-07", "2019-08") if imported_days else ("2019-12", "2020-01")
+    days = tuple(f"{month}-{1 + runs % 28:02d}" for month in months)
     rng = random.Random(seed + runs)
     picked = rng.sample(numbers, min(len(numbers), max(1, rows // (len(items) * 2))))
     written = 0
@@ -110,8 +116,8 @@ def _cpu_seconds(pid: int | None) -> float:
 
 def _floor(rows: int) -> dict[str, Any]:
     """What the records table alone costs: ``rows`` records (new ones, for members across the
-    province) written by one ``INSERT ... ON CONFLICT DO NOTHING`` with nothing checked and no
-    counter touched, then rolled back. No import can be faster on this server; the import's
+    province, of days with no record yet) written by one ``INSERT`` with nothing checked and
+    no counter touched, then rolled back. No import can be faster on this server; the import's
     own work is the rest. Also the server's memory settings, which decide much of it."""
     from django.db import connection, transaction
 
@@ -144,7 +150,7 @@ def _floor(rows: int) -> dict[str, Any]:
                 f"INSERT INTO {table} (member_id, item_id, date, hours, source, session_id, "
                 "is_makeup, note, created_by_id, created_at) SELECT member_id, item_id, day, "
                 "1.5, 'import', NULL, false, '', NULL, now() FROM bench_floor "
-                "ORDER BY member_id, item_id, day ON CONFLICT DO NOTHING"
+                "ORDER BY member_id, item_id, day"
             )
             out["rows"] = cursor.rowcount
             out["seconds"] = time.perf_counter() - start
@@ -154,7 +160,7 @@ def _floor(rows: int) -> dict[str, Any]:
     return out
 
 
-def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
+def measure(rows: int, calls: int, warmup: int, imported_days: bool = False) -> dict[str, Any]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -227,7 +233,7 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
     # The import, end to end.
     OUT.mkdir(parents=True, exist_ok=True)
     path = str(OUT / "study-import.csv")
-    written = _write_csv(path, rows)
+    written = _write_csv(path, rows, imported_days=imported_days)
     before = StudyRecord.objects.count()
     with open(path, "rb") as handle:
         job = imports.import_job_create(
@@ -246,6 +252,7 @@ def measure(rows: int, calls: int, warmup: int) -> dict[str, Any]:
     phases = dict(last_timings) if connection.vendor == "postgresql" else {}
     results["import"] = {
         "rows": written,
+        "days": "already imported" if imported_days else "not imported before",
         "status": job.status,
         "errors": job.errors[:3],
         "created": job.created_count,
@@ -270,6 +277,7 @@ def bench_one(
     warmup: int,
     database: str = "",
     load_only: bool = False,
+    imported_days: bool = False,
 ) -> None:
     name = database or f"chuxin_bench_study_{scale}"
     if reuse and db == "postgres":
@@ -292,7 +300,8 @@ def bench_one(
         return
     child = run_child(
         [sys.executable, "-m", "bench.study", "--measure", "--rows", str(rows),
-         "--calls", str(calls), "--warmup", str(warmup)],
+         "--calls", str(calls), "--warmup", str(warmup),
+         *(["--imported-days"] if imported_days else [])],
         env,
     )  # fmt: skip
     result = json.loads(child.stdout.strip().splitlines()[-1])
@@ -300,7 +309,7 @@ def bench_one(
     pg = db == "postgres"
     rows_out = [
         [
-            f"import {imp['rows']:,} records from CSV ({imp['status']}, "
+            f"import {imp['rows']:,} records from CSV, days {imp['days']} ({imp['status']}, "
             f"{imp['created']:,} new, {imp['unchanged']:,} there already)",
             f"{imp['rate']:,.0f} records/s ({imp['seconds']:.1f} s)",
             f">= {IMPORT_TARGET:,.0f}/s",
@@ -370,14 +379,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--load-only", action="store_true", help="load the demo, measure nothing (then --reuse)"
     )
+    parser.add_argument(
+        "--imported-days",
+        action="store_true",
+        help="import records of days the demo imported records on already (July and August) "
+        "instead of days after the demo's records",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
-        print(json.dumps(measure(args.rows, args.calls, args.warmup), default=str))
+        result = measure(args.rows, args.calls, args.warmup, imported_days=args.imported_days)
+        print(json.dumps(result, default=str))
         return
     bench_one(
         args.scale, args.db, reuse=args.reuse, rows=args.rows, calls=args.calls,
         warmup=args.warmup, database=args.database, load_only=args.load_only,
+        imported_days=args.imported_days,
     )  # fmt: skip
 
 

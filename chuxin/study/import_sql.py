@@ -14,7 +14,8 @@ statement over all the rows, with the same outcome and the same row-numbered err
    of", future and pre-campaign dates are decided in SQL: one condition says whether a row is
    good, and only the bad rows' errors are then worked out.
 3. *Write.* One ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` (what is there already is
-   skipped: a re-import adds nothing), by member; when it skipped a good row, the file is
+   skipped: a re-import adds nothing; a plain insert when nothing was imported on the file's
+   days before), by member; when it skipped a good row, the file is
    searched for rows repeating an earlier one (which refuse it). Then the progress of the
    members who got new records and the counters above them, in SQL (:mod:`.progress_set`).
 
@@ -33,7 +34,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -629,9 +630,37 @@ def _row_errors(
 
 
 def _insert(cursor: Any, actor: Any) -> int:
-    """Insert the good rows not there yet, by member (each page of the member index is then
-    written once, and each (item, day) stretch of the uniqueness rule's index is walked once
-    in order); note whose records were new."""
+    """Insert the good rows not there yet; note whose records were new.
+
+    ``ON CONFLICT DO NOTHING`` skips what is there already, at a price (a third of the
+    insert's time). When no record of the file's items was imported on its days before (a
+    study app's export of days not yet imported), a plain insert does; should it meet a
+    record after all (a row repeating another, or an import of the same days meanwhile), it
+    is rolled back and the rows written the careful way."""
+    if not _imported_before(cursor):
+        try:
+            with transaction.atomic():
+                return _write(cursor, actor, on_conflict="")
+        except IntegrityError:
+            pass
+    return _write(cursor, actor, on_conflict="ON CONFLICT DO NOTHING")
+
+
+def _imported_before(cursor: Any) -> bool:
+    """Whether a live imported record exists for any (item, day) of the good rows."""
+    table = connection.ops.quote_name(StudyRecord._meta.db_table)
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT item_id, day FROM study_import_checked "
+        f"WHERE good) f JOIN {table} r ON r.item_id = f.item_id AND r.date = f.day "
+        "AND r.source = %s AND r.archived_at IS NULL)",
+        [RecordSource.IMPORT],
+    )
+    return bool(cursor.fetchone()[0])
+
+
+def _write(cursor: Any, actor: Any, *, on_conflict: str) -> int:
+    """The insert, by member (each page of the member index is then written once, and each
+    (item, day) stretch of the uniqueness rule's index walked once in order)."""
     table = connection.ops.quote_name(StudyRecord._meta.db_table)
     cursor.execute(
         "CREATE TEMPORARY TABLE study_import_touched (member_id bigint PRIMARY KEY, "
@@ -642,7 +671,7 @@ def _insert(cursor: Any, actor: Any) -> int:
         "session_id, is_makeup, note, created_by_id, created_at) "
         "SELECT member_id, item_id, day, hours, %s, NULL, false, '', %s, %s "
         "FROM study_import_checked WHERE good ORDER BY member_id, item_id, day "
-        "ON CONFLICT DO NOTHING RETURNING member_id, item_id) "
+        f"{on_conflict} RETURNING member_id, item_id) "
         "INSERT INTO study_import_touched SELECT member_id, count(*), "
         "array_agg(DISTINCT item_id) FROM ins GROUP BY member_id",
         [RecordSource.IMPORT, getattr(actor, "pk", None), timezone.now()],

@@ -378,3 +378,29 @@ def test_a_repeated_row_alone_refuses_the_file_after_the_insert(
     assert outcome["status"] == "refused"
     assert [(e[0], e[1], e[5]) for e in outcome["errors"]] == [(4, "date", {"other": 2})]
     assert _state() == before
+
+
+def test_a_plain_insert_for_days_not_imported_before(
+    study_world: StudyWorld, path: dict[str, bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Days nothing was imported on yet are written by a plain insert; a re-import of them,
+    or a file repeating a row, takes the insert that skips what is there (same outcome)."""
+    sw = study_world
+    writes: list[str] = []
+    original = import_sql._write
+
+    def spy(cursor: Any, actor: Any, *, on_conflict: str) -> int:
+        writes.append(on_conflict)
+        return original(cursor, actor, on_conflict=on_conflict)
+
+    monkeypatch.setattr(import_sql, "_write", spy)
+    text = f"党员编号,学习项目,日期,学时\nA0001,学习党章,{day(1)},1\nB0001,学习党章,{day(2)},1\n"
+    assert both(path, sw.office, text.encode(), keep=True)["counts"] == (2, 0, 0)
+    assert writes == [""]
+    writes.clear()
+    assert both(path, sw.office, text.encode())["counts"] == (0, 0, 2)
+    assert writes == ["ON CONFLICT DO NOTHING"]
+    writes.clear()
+    repeat = f"党员编号,学习项目,日期,学时\nA0002,学习党章,{day(3)},1\nA0002,学习党章,{day(3)},2\n"
+    assert both(path, sw.office, repeat.encode())["status"] == "refused"
+    assert writes == ["", "ON CONFLICT DO NOTHING"]

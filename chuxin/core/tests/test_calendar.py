@@ -33,6 +33,10 @@ def _source(user: Any, start: dt.datetime, end: dt.datetime) -> list[calendar.Ev
 
 @pytest.fixture
 def with_source(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # The apps' sources join the real list first: a module imported while the stand-in list
+    # is in place (by discovery, or by a view that uses it) would register there, once, and be
+    # missing for every later test of this process.
+    calendar._discover()
     monkeypatch.setattr(calendar, "_SOURCES", [])
     calendar.register(_source)
     calendar.register(_source)  # twice is once

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import run_form
+from chuxin.core.forms import run_action, run_form
 from chuxin.core.pagination import paginate
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Batch
@@ -231,13 +231,12 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.evaluation_get(request.user, pk)
-    try:
-        services.evaluation_publish(actor=request.user, evaluation=evaluation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Evaluation published; it is now frozen."))
-    return redirect("assessment:evaluation", pk=evaluation.pk)
+    return run_action(
+        request,
+        lambda: services.evaluation_publish(actor=request.user, evaluation=evaluation),
+        success=_("Evaluation published; it is now frozen."),
+        redirect_to=reverse("assessment:evaluation", args=[evaluation.pk]),
+    )
 
 
 def export_columns(evaluation: Evaluation) -> list[Column]:

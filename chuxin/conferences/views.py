@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import run_form
+from chuxin.core.forms import run_action, run_form
 from chuxin.core.scoping import Action, scope_for
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Campaign, Member, Unit
@@ -527,13 +527,12 @@ def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def release_generate(request: HttpRequest, pk: int) -> HttpResponse:
     conference = selectors.conference_get(request.user, pk, action=Action.MANAGE)
-    try:
-        services.release_generate(actor=request.user, conference=conference)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Release generated from the record in Chinese and English."))
-    return redirect("conferences:release", pk=pk)
+    return run_action(
+        request,
+        lambda: services.release_generate(actor=request.user, conference=conference),
+        success=_("Release generated from the record in Chinese and English."),
+        redirect_to=reverse("conferences:release", args=[pk]),
+    )
 
 
 @login_required
@@ -543,13 +542,12 @@ def release_publish(request: HttpRequest, pk: int) -> HttpResponse:
     release = selectors.release_of(conference)
     if release is None:
         raise Http404
-    try:
-        services.release_publish(actor=request.user, release=release)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Release published."))
-    return redirect("conferences:release", pk=pk)
+    return run_action(
+        request,
+        lambda: services.release_publish(actor=request.user, release=release),
+        success=_("Release published."),
+        redirect_to=reverse("conferences:release", args=[pk]),
+    )
 
 
 @login_required

@@ -70,3 +70,33 @@ def run_form(
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def error_messages(request: HttpRequest, exc: ValidationError, form: Any = None) -> None:
+    """A service's errors as messages, one each, naming the form's field where there is one."""
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+    for name, errors in items:
+        label = ""
+        if form is not None and name in getattr(form, "fields", {}):
+            label = str(form[name].label)  # the field's label, or its name made readable
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
+def run_action(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    success: str,
+    redirect_to: str,
+    form: Any = None,
+) -> HttpResponse:
+    """The service behind a button (no form page of its own): call it, say ``success`` or its
+    errors as messages, and go back to ``redirect_to`` either way."""
+    try:
+        call()
+    except ValidationError as exc:
+        error_messages(request, exc, form)
+    else:
+        messages.success(request, success)
+    return redirect(redirect_to)

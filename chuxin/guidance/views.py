@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.exports import Column, xlsx_response
-from chuxin.core.forms import run_form
+from chuxin.core.forms import run_action, run_form
 from chuxin.organization import selectors as org_selectors
 from chuxin.organization.models import Campaign, Unit
 
@@ -211,13 +211,12 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     team = selectors.team_get(request.user, pk)
     _require_office(request.user, team)
     user = get_object_or_404(get_user_model(), pk=user_pk)
-    try:
-        services.member_remove(actor=request.user, team=team, user=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Member removed."))
-    return redirect("guidance:team", pk=team.pk)
+    return run_action(
+        request,
+        lambda: services.member_remove(actor=request.user, team=team, user=user),
+        success=_("Member removed."),
+        redirect_to=reverse("guidance:team", args=[team.pk]),
+    )
 
 
 @login_required
@@ -250,13 +249,12 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(TeamAssignment.objects.select_related("team"), pk=pk)
     team = selectors.team_get(request.user, assignment.team_id)
     _require_office(request.user, team)
-    try:
-        services.assignment_remove(actor=request.user, assignment=assignment)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Unit unassigned."))
-    return redirect("guidance:team", pk=team.pk)
+    return run_action(
+        request,
+        lambda: services.assignment_remove(actor=request.user, assignment=assignment),
+        success=_("Unit unassigned."),
+        redirect_to=reverse("guidance:team", args=[team.pk]),
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from chuxin.core.forms import run_form
+from chuxin.core.forms import run_action, run_form
 
 
 class WorkForm(forms.Form):
@@ -165,3 +165,32 @@ def test_other_errors_are_not_swallowed() -> None:
     with pytest.raises(LookupError):
         run_form(request, WorkForm(request.POST), crash, success="Saved.", redirect_to="/done/")
     assert _messages(request) == []
+
+
+def test_run_action_says_success_and_goes_back() -> None:
+    request = _post({})
+    call = mock.Mock()
+    response = run_action(request, call, success="Published.", redirect_to="/things/7/")
+    call.assert_called_once_with()
+    assert response.status_code == 302 and response["Location"] == "/things/7/"
+    assert _messages(request) == ["Published."]
+
+
+def test_run_action_says_each_error_naming_the_field_and_goes_back() -> None:
+    request = _post({})
+    form = WorkForm()
+
+    def refuse() -> None:
+        raise ValidationError({"title": ["Too late.", "Frozen."], "other": ["Not yours."]})
+
+    response = run_action(request, refuse, success="Published.", redirect_to="/back/", form=form)
+    assert response.status_code == 302 and response["Location"] == "/back/"
+    assert _messages(request) == ["Title: Too late.", "Title: Frozen.", "Not yours."]
+
+
+def test_run_action_lets_other_errors_through() -> None:
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        run_action(_post({}), boom, success="x", redirect_to="/")

@@ -7,31 +7,20 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from chuxin.core.forms import run_action
 from chuxin.organization.models import Member, MemberStatus
 
 from ..models import LifeMeeting
 
 
-def error_messages(request: HttpRequest, exc: ValidationError, form: Any = None) -> None:
-    """Put a service's errors (or a form's) into the messages, naming the field."""
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-    for name, errors in items:
-        label = ""
-        if form is not None and name in getattr(form, "fields", {}):
-            label = str(form.fields[name].label)
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-
-
 def _form_errors(request: HttpRequest, form: Any) -> None:
     for name, errors in form.errors.items():
-        label = str(form.fields[name].label) if name in form.fields else ""
+        label = str(form[name].label) if name in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else str(error))
 
@@ -40,13 +29,7 @@ def attempt(
     request: HttpRequest, call: Callable[[], Any], ok: str, back: str, form: Any = None
 ) -> HttpResponse:
     """Call the service behind a button, say ``ok`` or its errors, and go back to ``back``."""
-    try:
-        call()
-    except ValidationError as exc:
-        error_messages(request, exc, form)
-    else:
-        messages.success(request, ok)
-    return redirect(back)
+    return run_action(request, call, success=ok, redirect_to=back, form=form)
 
 
 def act(

@@ -201,7 +201,16 @@ def import_whole_file(
         if created:
             from .progress_set import recompute_members_in
 
-            recompute_members_in("study_import_touched", lap=_lap, records_added=True)
+            # Every row is good by now (a bad one refused the file), so the members the file
+            # names are the members it may have given records: their progress, and the
+            # counters above them, follow.
+            cursor.execute(
+                "CREATE TEMPORARY TABLE study_import_touched ON COMMIT DROP AS "
+                "SELECT id AS member_id FROM study_import_members"
+            )
+            cursor.execute("SELECT item_id FROM study_import_items WHERE status = 'ok'")
+            items = [row[0] for row in cursor.fetchall()]
+            recompute_members_in("study_import_touched", lap=_lap, added_items=items)
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
     return Counts(created=created, unchanged=good - created), notes
@@ -663,21 +672,14 @@ def _write(cursor: Any, actor: Any, *, on_conflict: str) -> int:
     (item, day) stretch of the uniqueness rule's index walked once in order)."""
     table = connection.ops.quote_name(StudyRecord._meta.db_table)
     cursor.execute(
-        "CREATE TEMPORARY TABLE study_import_touched (member_id bigint PRIMARY KEY, "
-        "n int, items bigint[]) ON COMMIT DROP"
-    )
-    cursor.execute(
-        f"WITH ins AS (INSERT INTO {table} (member_id, item_id, date, hours, source, "
-        "session_id, is_makeup, note, created_by_id, created_at) "
+        f"INSERT INTO {table} (member_id, item_id, date, hours, source, session_id, is_makeup, "
+        "note, created_by_id, created_at) "
         "SELECT member_id, item_id, day, hours, %s, NULL, false, '', %s, %s "
         "FROM study_import_checked WHERE good ORDER BY member_id, item_id, day "
-        f"{on_conflict} RETURNING member_id, item_id) "
-        "INSERT INTO study_import_touched SELECT member_id, count(*), "
-        "array_agg(DISTINCT item_id) FROM ins GROUP BY member_id",
+        f"{on_conflict}",
         [RecordSource.IMPORT, getattr(actor, "pk", None), timezone.now()],
     )
-    cursor.execute("SELECT coalesce(sum(n), 0) FROM study_import_touched")
-    return int(cursor.fetchone()[0])
+    return int(cursor.rowcount)
 
 
 __all__ = ["import_whole_file", "last_timings", "plain_csv"]

@@ -233,13 +233,17 @@ class MemberStudyProgress(models.Model):
     member = models.OneToOneField(
         Member, on_delete=models.CASCADE, primary_key=True, related_name="study_progress"
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # Looked up by ``(unit, covered)``, which serves "by unit" too.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     active = models.BooleanField(default=True)
     required_items = models.IntegerField(default=0)
     done_items = models.IntegerField(default=0)
     covered = models.BooleanField(default=False)
     makeup_owed = models.IntegerField(default=0)
-    records = models.IntegerField(default=0)
+    # Whether the member has any live record ("never recorded" is its opposite). A flag, not
+    # a count: a member who had records and gets more needs no write (a million-row import
+    # reaches tens of thousands of such members).
+    recorded = models.BooleanField(default=False)
     required_list = models.TextField(default=",")
     owed_list = models.TextField(default=",")
     makeup_list = models.TextField(default=",")

@@ -146,7 +146,7 @@ class State:
     owed: tuple[int, ...]
     makeup: tuple[int, ...]
     makeup_owed: int
-    records: int
+    recorded: bool
 
     @property
     def done_items(self) -> int:
@@ -165,7 +165,7 @@ class State:
             "members": 1,
             "required": int(required),
             "covered": int(self.covered),
-            "never_recorded": int(required and self.records == 0),
+            "never_recorded": int(required and not self.recorded),
             "makeup_owing": int(self.makeup_owed > 0),
         }
 
@@ -185,7 +185,7 @@ class State:
             "done_items",
             "covered",
             "makeup_owed",
-            "records",
+            "recorded",
             "required_list",
             "owed_list",
             "makeup_list",
@@ -199,7 +199,7 @@ class State:
             "done_items": self.done_items,
             "covered": self.covered,
             "makeup_owed": self.makeup_owed,
-            "records": self.records,
+            "recorded": self.recorded,
             "required_list": ids_text(self.required),
             "owed_list": ids_text(self.owed),
             "makeup_list": ids_text(self.makeup),
@@ -215,7 +215,7 @@ def state_of_row(row: MemberStudyProgress) -> State:
         owed=text_ids(row.owed_list),
         makeup=text_ids(row.makeup_list),
         makeup_owed=row.makeup_owed,
-        records=row.records,
+        recorded=row.recorded,
     )
 
 
@@ -249,7 +249,7 @@ def compute_states(
     if not members:
         return {}
     times: dict[tuple[int, int], tuple[int, Decimal, int]] = {}
-    counts: dict[int, int] = defaultdict(int)
+    recorded: set[int] = set()
     records = (
         StudyRecord.objects.filter(
             archived_at__isnull=True, item__archived_at__isnull=True, **by_member
@@ -260,7 +260,7 @@ def compute_states(
     )
     for member_id, item_id, n, h, mk in records:
         times[(member_id, item_id)] = (n, h or Decimal(0), mk)
-        counts[member_id] += n
+        recorded.add(member_id)
     absent = (
         SessionAttendance.objects.filter(
             present=False,
@@ -309,7 +309,7 @@ def compute_states(
             owed=tuple(sorted(owed)),
             makeup=tuple(sorted(makeup)),
             makeup_owed=sum(makeup.values()),
-            records=counts.get(member_id, 0),
+            recorded=member_id in recorded,
         )
     return states
 
@@ -319,7 +319,7 @@ def stored_states(member_ids: Iterable[int]) -> dict[int, State]:
     ids = list(member_ids)
     size = in_size()
     for start in range(0, len(ids), size):
-        for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in (
+        for member_id, unit_id, active, req, owed, makeup, makeup_owed, recorded in (
             MemberStudyProgress.objects.filter(member_id__in=ids[start : start + size])
             .order_by()
             .values_list(
@@ -330,7 +330,7 @@ def stored_states(member_ids: Iterable[int]) -> dict[int, State]:
                 "owed_list",
                 "makeup_list",
                 "makeup_owed",
-                "records",
+                "recorded",
             )
         ):
             out[member_id] = State(
@@ -341,7 +341,7 @@ def stored_states(member_ids: Iterable[int]) -> dict[int, State]:
                 owed=text_ids(owed),
                 makeup=text_ids(makeup),
                 makeup_owed=makeup_owed,
-                records=records,
+                recorded=recorded,
             )
     return out
 
@@ -395,7 +395,7 @@ def _save_states(states: Sequence[State]) -> None:
         "done_items",
         "covered",
         "makeup_owed",
-        "records",
+        "recorded",
         "required_list",
         "owed_list",
         "makeup_list",
@@ -554,7 +554,7 @@ def study_own_values() -> rollups.OwnValues:
             members=Count("pk"),
             required=Count("pk", filter=Q(required_items__gt=0)),
             covered=Count("pk", filter=Q(covered=True)),
-            never_recorded=Count("pk", filter=Q(required_items__gt=0, records=0)),
+            never_recorded=Count("pk", filter=Q(required_items__gt=0, recorded=False)),
             makeup_owing=Count("pk", filter=Q(makeup_owed__gt=0)),
         )
     )

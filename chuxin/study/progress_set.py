@@ -24,9 +24,9 @@ from .progress_sql import _AS_ROW, _SQL, _params, _tables
 # The stored columns that make a member's state (``covered``, ``required_items`` and
 # ``done_items`` follow from them).
 _STATE = ("unit_id", "active", "required_list", "owed_list", "makeup_list", "makeup_owed",
-          "records")  # fmt: skip
+          "recorded")  # fmt: skip
 _FIELDS = ("unit_id", "active", "required_items", "done_items", "covered", "makeup_owed",
-           "records", "required_list", "owed_list", "makeup_list")  # fmt: skip
+           "recorded", "required_list", "owed_list", "makeup_list")  # fmt: skip
 
 
 def _unit_metrics(alias: str, sign: str) -> str:
@@ -38,7 +38,7 @@ def _unit_metrics(alias: str, sign: str) -> str:
             f"{sign}{a}.active::int AS members",
             f"{sign}{required}::int AS required",
             f"{sign}({required} AND {a}.owed_list = ',')::int AS covered",
-            f"{sign}({required} AND {a}.records = 0)::int AS never_recorded",
+            f"{sign}({required} AND NOT {a}.recorded)::int AS never_recorded",
             f"{sign}({a}.active AND {a}.makeup_owed > 0)::int AS makeup_owing",
         ]
     )
@@ -49,19 +49,19 @@ def recompute_members_in(
     rules: Sequence[ItemRule] | None = None,
     lap: Callable[[str], None] = lambda phase: None,
     *,
-    records_added: bool = False,
+    added_items: Sequence[int] | None = None,
 ) -> int:
     """Recompute the progress of the members listed in ``members_table`` (a temporary table
     with a ``member_id`` column) and apply what changed to the unit and item counters; the
     same result as :func:`study.progress.recompute_members`. Returns how many changed.
 
-    With ``records_added``, all that happened to these members is new live records (not
-    make-up) of items in force, ``members_table`` also has ``n`` (how many) and ``items``
-    (their item ids, ``bigint[]``), and the stored progress is right so far. Then a member
-    who had records and none of whose new records is of an item they still owe only gets
-    ``n`` more records (an item done stays done, an item not required stays so, make-up
-    owed is unchanged, and they were not "never recorded"), written in place with no counter
-    above them to change: only the others are recomputed from their records.
+    With ``added_items``, all that happened to these members is new live records (not
+    make-up) of these items, all in force, and the stored progress is right so far. Then a
+    member who was recorded already and owes none of these items is unchanged (an item done
+    stays done, one not required stays so, make-up owed is the same): only the others are
+    recomputed from their records. Deciding that reads one progress row per member, by its
+    key (a million-row import reaches tens of thousands of members, a few per cent of a
+    province's: a scan of every progress row would cost more).
     """
     rules = rules_in_force() if rules is None else rules
     qn = connection.ops.quote_name
@@ -73,35 +73,22 @@ def recompute_members_in(
     where = f"IN (SELECT member_id FROM {members_table})"
     with connection.cursor() as cursor:
         for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
-                     "study_delta_items"):  # fmt: skip
+                     "study_delta_items", "study_prog_full"):  # fmt: skip
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE study_prog_new (LIKE {progress} INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
         )
-        quick = 0
-        if records_added:
-            # Only the count of records changes for a member who had records already and none
-            # of whose new records is of an item they still owe: nothing a counter above them
-            # holds (never recorded, covered, owed) moves. One UPDATE; the others are
-            # recomputed from their records below.
-            for name in ("study_prog_quick", "study_prog_full"):
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
-            cursor.execute(
-                "CREATE TEMPORARY TABLE study_prog_quick (member_id bigint) ON COMMIT DROP"
-            )
-            cursor.execute(
-                f"WITH bumped AS (UPDATE {progress} p SET records = p.records + t.n "
-                f"FROM {members_table} t WHERE p.member_id = t.member_id AND p.records > 0 "
-                "AND NOT EXISTS (SELECT 1 FROM unnest(t.items) i "
-                "WHERE strpos(p.owed_list, ',' || i || ',') > 0) RETURNING p.member_id) "
-                "INSERT INTO study_prog_quick SELECT member_id FROM bumped"
-            )
-            quick = cursor.rowcount
+        if added_items is not None:
+            # LATERAL ... LIMIT 1: one probe of the progress key per member, in member order.
+            owes = " OR ".join(f"strpos(p.owed_list, ',{int(i)},') > 0" for i in added_items)
             cursor.execute(
                 "CREATE TEMPORARY TABLE study_prog_full ON COMMIT DROP AS "
-                f"SELECT t.member_id FROM {members_table} t WHERE NOT EXISTS ("
-                "SELECT 1 FROM study_prog_quick q WHERE q.member_id = t.member_id)"
+                f"SELECT t.member_id FROM (SELECT member_id FROM {members_table} "
+                "ORDER BY member_id) t LEFT JOIN LATERAL (SELECT p.recorded "
+                f"AND NOT ({owes or 'false'}) AS same FROM {progress} p "
+                "WHERE p.member_id = t.member_id LIMIT 1) p ON true "
+                "WHERE p.same IS NOT TRUE"
             )
             where = "IN (SELECT member_id FROM study_prog_full)"
         # The new states, as stored rows.
@@ -121,10 +108,10 @@ def recompute_members_in(
         changed = cursor.rowcount
         lap("counters: members' states")
         if not changed:
-            return quick
+            return 0
         old = "(SELECT old_unit_id AS unit_id, old_active AS active, "
         old += "old_required_list AS required_list, old_owed_list AS owed_list, "
-        old += "old_makeup_owed AS makeup_owed, old_records AS records "
+        old += "old_makeup_owed AS makeup_owed, old_recorded AS recorded "
         old += "FROM study_prog_chg WHERE had)"
         sums = ", ".join(f"sum({m}) AS {m}" for m in STUDY_METRICS[:-1])
         nonzero = " OR ".join(f"sum({m}) <> 0" for m in STUDY_METRICS[:-1])
@@ -163,47 +150,34 @@ def recompute_members_in(
         fields = [*STUDY_METRICS[:-1], *(f"subtree_{m}" for m in STUDY_METRICS[:-1])]
         spread_sums = ", ".join(f"sum({f}) AS {f}" for f in fields)
         nonzero_fields = " OR ".join(f"sum({f}) <> 0" for f in fields)
+        # One upsert per table, in key order: a few thousand rows of tables with a row per
+        # unit (and item), each found by its key.
+        last = STUDY_METRICS[-1]  # sessions: not a member's metric
         cursor.execute(
-            f"INSERT INTO {rollup} (unit_id, {', '.join(STUDY_METRICS)}, "
-            f"{', '.join(f'subtree_{m}' for m in STUDY_METRICS)}) "
-            f"SELECT DISTINCT a.id, {', '.join('0' for _ in range(2 * len(STUDY_METRICS)))} "
-            f"FROM study_delta_units d {ancestors} ON CONFLICT (unit_id) DO NOTHING",
-            [step, step],
-        )
-        sets = ", ".join(f"{f} = t.{f} + s.{f}" for f in fields)
-        cursor.execute(
-            f"UPDATE {rollup} t SET {sets} FROM ("
-            f"SELECT unit_id, {spread_sums} FROM ("
+            f"INSERT INTO {rollup} AS t (unit_id, {', '.join(fields)}, {last}, subtree_{last}) "
+            f"SELECT unit_id, {spread_sums}, 0, 0 FROM ("
             f"SELECT d.unit_id, {own}, {zeros} FROM study_delta_units d "
             f"UNION ALL SELECT a.id, {zeros}, {own} FROM study_delta_units d {ancestors}"
-            f") x ({', '.join(['unit_id', *fields])}) GROUP BY unit_id HAVING {nonzero_fields}"
-            ") s WHERE t.unit_id = s.unit_id",
+            f") x ({', '.join(['unit_id', *fields])}) GROUP BY unit_id HAVING {nonzero_fields} "
+            "ORDER BY unit_id ON CONFLICT (unit_id) DO UPDATE SET "
+            + ", ".join(f"{f} = t.{f} + EXCLUDED.{f}" for f in fields),
             [step, step],
         )
         item_fields = ["required", "done", "subtree_required", "subtree_done"]
         cursor.execute(
-            "CREATE TEMPORARY TABLE study_delta_spread ON COMMIT DROP AS "
-            "SELECT unit_id, item_id, sum(required) AS required, sum(done) AS done, "
-            "sum(subtree_required) AS subtree_required, sum(subtree_done) AS subtree_done "
+            f"INSERT INTO {items} AS t (unit_id, item_id, {', '.join(item_fields)}) "
+            "SELECT unit_id, item_id, sum(required), sum(done), sum(subtree_required), "
+            "sum(subtree_done) "
             "FROM (SELECT d.unit_id, d.item_id, d.required, d.done, 0 AS subtree_required, "
             "0 AS subtree_done FROM study_delta_items d "
             "UNION ALL SELECT a.id, d.item_id, 0, 0, d.required, d.done "
             f"FROM study_delta_items d {ancestors}) x GROUP BY unit_id, item_id "
             "HAVING sum(required) <> 0 OR sum(done) <> 0 OR sum(subtree_required) <> 0 "
-            "OR sum(subtree_done) <> 0",
+            "OR sum(subtree_done) <> 0 ORDER BY unit_id, item_id "
+            "ON CONFLICT (unit_id, item_id) DO UPDATE SET "
+            + ", ".join(f"{f} = t.{f} + EXCLUDED.{f}" for f in item_fields),
             [step, step],
         )
-        cursor.execute(
-            f"INSERT INTO {items} (unit_id, item_id, {', '.join(item_fields)}) "
-            "SELECT unit_id, item_id, 0, 0, 0, 0 FROM study_delta_spread "
-            "ON CONFLICT (unit_id, item_id) DO NOTHING"
-        )
-        item_sets = ", ".join(f"{f} = t.{f} + s.{f}" for f in item_fields)
-        cursor.execute(
-            f"UPDATE {items} t SET {item_sets} FROM study_delta_spread s "
-            "WHERE t.unit_id = s.unit_id AND t.item_id = s.item_id"
-        )
-        cursor.execute("DROP TABLE study_delta_spread")
         lap("counters: units and items")
         # Finally the progress rows themselves.
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _FIELDS)
@@ -214,6 +188,6 @@ def recompute_members_in(
         )
         lap("counters: progress rows")
         for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
-                     "study_delta_items", "study_prog_full", "study_prog_quick"):  # fmt: skip
+                     "study_delta_items", "study_prog_full"):  # fmt: skip
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    return changed + quick
+    return changed

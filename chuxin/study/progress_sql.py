@@ -64,20 +64,20 @@ agg AS (
            sum(owe) AS makeup_owed
     FROM per GROUP BY member_id
 ),
-cnt AS (SELECT member_id, sum(n) AS records FROM rec GROUP BY member_id)
+cnt AS (SELECT DISTINCT member_id FROM rec)
 {select}
 FROM m LEFT JOIN agg USING (member_id) LEFT JOIN cnt USING (member_id)
 """
 
 _AS_VALUES = """SELECT m.member_id, m.unit_id, m.active, agg.required, agg.owed, agg.makeup,
-       coalesce(agg.makeup_owed, 0), coalesce(cnt.records, 0)"""
+       coalesce(agg.makeup_owed, 0), cnt.member_id IS NOT NULL"""
 
 # The stored row, column for column (``,3,5,`` lists; ``,`` for none).
 _AS_ROW = """INSERT INTO {progress} (member_id, unit_id, active, required_items, done_items,
-    covered, makeup_owed, records, required_list, owed_list, makeup_list)
+    covered, makeup_owed, recorded, required_list, owed_list, makeup_list)
 SELECT m.member_id, m.unit_id, m.active, coalesce(agg.n_required, 0), coalesce(agg.n_done, 0),
        m.active AND coalesce(agg.n_required, 0) > 0 AND agg.n_required = agg.n_done,
-       coalesce(agg.makeup_owed, 0), coalesce(cnt.records, 0),
+       coalesce(agg.makeup_owed, 0), cnt.member_id IS NOT NULL,
        ',' || coalesce(agg.required || ',', ''), ',' || coalesce(agg.owed || ',', ''),
        ',' || coalesce(agg.makeup || ',', '')"""
 
@@ -126,7 +126,7 @@ def compute_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[in
         where, extra = _members(ids)
         sql = _SQL.format(select=_AS_VALUES, members=where, **_tables())
         cursor.execute(sql, _params(rules, ids) | extra)
-        for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in cursor:
+        for member_id, unit_id, active, req, owed, makeup, makeup_owed, recorded in cursor:
             states[member_id] = State(
                 member_id=member_id,
                 unit_id=unit_id,
@@ -135,7 +135,7 @@ def compute_states_sql(rules: Sequence[ItemRule], ids: Iterable[int]) -> dict[in
                 owed=_ids(owed),
                 makeup=_ids(makeup),
                 makeup_owed=int(makeup_owed),
-                records=int(records),
+                recorded=bool(recorded),
             )
     return states
 
@@ -147,10 +147,10 @@ def stored_states_sql(ids: Sequence[int]) -> dict[int, State]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT member_id, unit_id, active, required_list, owed_list, makeup_list, "
-            f"makeup_owed, records FROM {table} WHERE member_id = ANY(%s)",
+            f"makeup_owed, recorded FROM {table} WHERE member_id = ANY(%s)",
             [list(ids)],
         )
-        for member_id, unit_id, active, req, owed, makeup, makeup_owed, records in cursor:
+        for member_id, unit_id, active, req, owed, makeup, makeup_owed, recorded in cursor:
             out[member_id] = State(
                 member_id=member_id,
                 unit_id=unit_id,
@@ -159,7 +159,7 @@ def stored_states_sql(ids: Sequence[int]) -> dict[int, State]:
                 owed=text_ids(owed),
                 makeup=text_ids(makeup),
                 makeup_owed=makeup_owed,
-                records=records,
+                recorded=recorded,
             )
     return out
 

@@ -70,7 +70,7 @@ def test_levels_decide_what_is_required(study_world: StudyWorld) -> None:
     assert item_done(sw.province, sw.lecture) == (1, 1)
     assert item_done(sw.province, sw.reading) == (3, 2)
     p = MemberStudyProgress.objects.get(member=sw.cadre)
-    assert (p.required_items, p.done_items, p.covered, p.records) == (2, 2, True, 3)
+    assert (p.required_items, p.done_items, p.covered, p.recorded) == (2, 2, True, True)
     counters_true()
 
 

@@ -64,7 +64,7 @@ def _outcome(job: ImportJob) -> dict[str, Any]:
 
 def _state() -> dict[str, Any]:
     progress_fields = ("member_id", "unit_id", "active", "required_items", "done_items",
-                       "covered", "makeup_owed", "records", "required_list", "owed_list",
+                       "covered", "makeup_owed", "recorded", "required_list", "owed_list",
                        "makeup_list")  # fmt: skip
     item_fields = ("unit_id", "item_id", "required", "done", "subtree_required",
                    "subtree_done")  # fmt: skip
@@ -302,7 +302,7 @@ def test_more_records_for_covered_and_owing_members_alike(
     outcome = both(path, sw.office, more.encode(), keep=True)
     assert outcome["counts"] == (4, 0, 0)
     assert MemberStudyProgress.objects.get(member=sw.cadre).covered
-    assert MemberStudyProgress.objects.get(member=sw.member).records == 2
+    assert MemberStudyProgress.objects.get(member=sw.member).recorded
     assert both(path, sw.office, f"党员编号,学习项目,日期\nA0001,学习党章,{day(9)}\n".encode())
 
 

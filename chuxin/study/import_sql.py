@@ -13,9 +13,9 @@ statement over all the rows, with the same outcome and the same row-numbered err
    Python by the importer's own columns, so the rules cannot drift; members, scope, "required
    of", future and pre-campaign dates are decided in SQL: one condition says whether a row is
    good, and only the bad rows' errors are then worked out.
-3. *Write.* One ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` (what is there already is
-   skipped: a re-import adds nothing; a plain insert when nothing was imported on the file's
-   days before), by member; when it skipped a good row, the file is
+3. *Write.* One ``INSERT ... SELECT`` by member (a plain one first; ``ON CONFLICT DO
+   NOTHING`` when that meets a record: what is there already is skipped, a re-import adds
+   nothing); when it skipped a good row, the file is
    searched for rows repeating an earlier one (which refuse it). Then the progress of the
    members who got new records and the counters above them, in SQL (:mod:`.progress_set`).
 
@@ -639,37 +639,24 @@ def _row_errors(
 
 
 def _insert(cursor: Any, actor: Any) -> int:
-    """Insert the good rows not there yet; note whose records were new.
+    """Insert the good rows not there yet.
 
     ``ON CONFLICT DO NOTHING`` skips what is there already, at a price (a third of the
-    insert's time). When no record of the file's items was imported on its days before (a
-    study app's export of days not yet imported), a plain insert does; should it meet a
-    record after all (a row repeating another, or an import of the same days meanwhile), it
-    is rolled back and the rows written the careful way."""
-    if not _imported_before(cursor):
-        try:
-            with transaction.atomic():
-                return _write(cursor, actor, on_conflict="")
-        except IntegrityError:
-            pass
-    return _write(cursor, actor, on_conflict="ON CONFLICT DO NOTHING")
-
-
-def _imported_before(cursor: Any) -> bool:
-    """Whether a live imported record exists for any (item, day) of the good rows."""
-    table = connection.ops.quote_name(StudyRecord._meta.db_table)
-    cursor.execute(
-        "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT item_id, day FROM study_import_checked "
-        f"WHERE good) f JOIN {table} r ON r.item_id = f.item_id AND r.date = f.day "
-        "AND r.source = %s AND r.archived_at IS NULL)",
-        [RecordSource.IMPORT],
-    )
-    return bool(cursor.fetchone()[0])
+    insert's time, and more when each row is looked for among the records of its member). A
+    study app's export brings records not there yet, so a plain insert is tried first; should
+    it meet a record (a re-import, a row repeating another, an import of the same records
+    meanwhile), it stops there, is rolled back and the rows are written the careful way. The
+    rows go in by member, so a re-import of the same file stops at its first row."""
+    try:
+        with transaction.atomic():
+            return _write(cursor, actor, on_conflict="")
+    except IntegrityError:
+        return _write(cursor, actor, on_conflict="ON CONFLICT DO NOTHING")
 
 
 def _write(cursor: Any, actor: Any, *, on_conflict: str) -> int:
-    """The insert, by member (each page of the member index is then written once, and each
-    (item, day) stretch of the uniqueness rule's index walked once in order)."""
+    """The insert, by member: each page of the uniqueness rule's index (led by the member) is
+    then written once, in order."""
     table = connection.ops.quote_name(StudyRecord._meta.db_table)
     cursor.execute(
         f"INSERT INTO {table} (member_id, item_id, date, hours, source, session_id, is_makeup, "

@@ -380,11 +380,12 @@ def test_a_repeated_row_alone_refuses_the_file_after_the_insert(
     assert _state() == before
 
 
-def test_a_plain_insert_for_days_not_imported_before(
+def test_a_plain_insert_first_and_the_careful_one_when_it_meets_a_record(
     study_world: StudyWorld, path: dict[str, bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Days nothing was imported on yet are written by a plain insert; a re-import of them,
-    or a file repeating a row, takes the insert that skips what is there (same outcome)."""
+    """New records are written by a plain insert, on days imported before too; a re-import,
+    or a file repeating a row, makes it fail and takes the insert that skips what is there
+    (same outcome)."""
     sw = study_world
     writes: list[str] = []
     original = import_sql._write
@@ -398,8 +399,13 @@ def test_a_plain_insert_for_days_not_imported_before(
     assert both(path, sw.office, text.encode(), keep=True)["counts"] == (2, 0, 0)
     assert writes == [""]
     writes.clear()
-    assert both(path, sw.office, text.encode())["counts"] == (0, 0, 2)
-    assert writes == ["ON CONFLICT DO NOTHING"]
+    same_days = f"党员编号,学习项目,日期,学时\nA0002,学习党章,{day(1)},1\n"
+    assert both(path, sw.office, same_days.encode())["counts"] == (1, 0, 0)
+    assert writes == [""]
+    writes.clear()
+    again = text + f"A0002,学习党章,{day(2)},1\n"
+    assert both(path, sw.office, again.encode())["counts"] == (1, 0, 2)
+    assert writes == ["", "ON CONFLICT DO NOTHING"]
     writes.clear()
     repeat = f"党员编号,学习项目,日期,学时\nA0002,学习党章,{day(3)},1\nA0002,学习党章,{day(3)},2\n"
     assert both(path, sw.office, repeat.encode())["status"] == "refused"

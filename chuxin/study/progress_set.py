@@ -25,6 +25,8 @@ from .progress_sql import _AS_ROW, _SQL, _params, _tables
 # ``done_items`` follow from them).
 _STATE = ("unit_id", "active", "required_list", "owed_list", "makeup_list", "makeup_owed",
           "recorded")  # fmt: skip
+_TEMP_TABLES = ("study_prog_new", "study_prog_chg", "study_delta_units", "study_delta_items",
+                "study_prog_full", "study_delta_above")  # fmt: skip
 _FIELDS = ("unit_id", "active", "required_items", "done_items", "covered", "makeup_owed",
            "recorded", "required_list", "owed_list", "makeup_list")  # fmt: skip
 
@@ -72,8 +74,7 @@ def recompute_members_in(
     step = Unit.steplen
     where = f"IN (SELECT member_id FROM {members_table})"
     with connection.cursor() as cursor:
-        for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
-                     "study_delta_items", "study_prog_full"):  # fmt: skip
+        for name in _TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE study_prog_new (LIKE {progress} INCLUDING DEFAULTS) "
@@ -139,12 +140,18 @@ def recompute_members_in(
             + ") d GROUP BY unit_id, item_id HAVING sum(required) <> 0 OR sum(done) <> 0"
         )
         lap("counters: deltas")
-        # Spread: own deltas to the unit, subtree deltas to it and every unit above.
-        ancestors = (
-            f"JOIN {unit} u ON u.id = d.unit_id "
+        # Spread: own deltas to the unit, subtree deltas to it and every unit above (each
+        # found by its path, a few per unit with a delta).
+        cursor.execute(
+            "CREATE TEMPORARY TABLE study_delta_above ON COMMIT DROP AS "
+            "SELECT u.id AS unit_id, a.id FROM (SELECT unit_id FROM study_delta_units "
+            f"UNION SELECT unit_id FROM study_delta_items) d JOIN {unit} u ON u.id = d.unit_id "
             "CROSS JOIN LATERAL generate_series(1, length(u.path) / %s) k "
-            f"JOIN {unit} a ON a.path = substr(u.path, 1, k * %s)"
+            f"CROSS JOIN LATERAL (SELECT id FROM {unit} WHERE path = substr(u.path, 1, k * %s) "
+            "LIMIT 1) a",
+            [step, step],
         )
+        ancestors = "JOIN study_delta_above a ON a.unit_id = d.unit_id"
         own = ", ".join(f"d.{m}" for m in STUDY_METRICS[:-1])
         zeros = ", ".join("0" for _ in STUDY_METRICS[:-1])
         fields = [*STUDY_METRICS[:-1], *(f"subtree_{m}" for m in STUDY_METRICS[:-1])]
@@ -160,8 +167,7 @@ def recompute_members_in(
             f"UNION ALL SELECT a.id, {zeros}, {own} FROM study_delta_units d {ancestors}"
             f") x ({', '.join(['unit_id', *fields])}) GROUP BY unit_id HAVING {nonzero_fields} "
             "ORDER BY unit_id ON CONFLICT (unit_id) DO UPDATE SET "
-            + ", ".join(f"{f} = t.{f} + EXCLUDED.{f}" for f in fields),
-            [step, step],
+            + ", ".join(f"{f} = t.{f} + EXCLUDED.{f}" for f in fields)
         )
         item_fields = ["required", "done", "subtree_required", "subtree_done"]
         cursor.execute(
@@ -175,8 +181,7 @@ def recompute_members_in(
             "HAVING sum(required) <> 0 OR sum(done) <> 0 OR sum(subtree_required) <> 0 "
             "OR sum(subtree_done) <> 0 ORDER BY unit_id, item_id "
             "ON CONFLICT (unit_id, item_id) DO UPDATE SET "
-            + ", ".join(f"{f} = t.{f} + EXCLUDED.{f}" for f in item_fields),
-            [step, step],
+            + ", ".join(f"{f} = t.{f} + EXCLUDED.{f}" for f in item_fields)
         )
         lap("counters: units and items")
         # Finally the progress rows themselves.
@@ -187,7 +192,6 @@ def recompute_members_in(
             f"ON CONFLICT (member_id) DO UPDATE SET {updates}"
         )
         lap("counters: progress rows")
-        for name in ("study_prog_new", "study_prog_chg", "study_delta_units",
-                     "study_delta_items", "study_prog_full"):  # fmt: skip
+        for name in _TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
     return changed

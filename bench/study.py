@@ -5,10 +5,10 @@ of its own (``chuxin_bench_study_<scale>``; ``--reuse`` keeps one already loaded
 child process, as the office user:
 
 - the import rate of study records from a CSV file (``--rows``, default 1,000,000 new records
-  for members across the province, of days after the demo's records; ``--imported-days``: of
-  days the demo imported records on already) through the study records importer, end to end (read,
-  check every row, write, recompute the touched members' progress and every counter above
-  them) — target: >= 100,000 records/s;
+  for members across the province, of days after the demo's records; ``--imported-days``:
+  new records of days the demo imported records on already) through the study records
+  importer, end to end (read, check every row, write, recompute the touched members'
+  progress and every counter above them) — target: >= 100,000 records/s;
 - ``coverage_for_unit`` for the root, a city, a county and a branch — target: median <= 5 ms;
 - the dead-ends report's first page for a city (count, 50 rows, reasons, administrators) —
   target: <= 200 ms.
@@ -55,7 +55,7 @@ def _write_csv(path: str, rows: int, seed: int = 7, *, imported_days: bool = Fal
 
     Its days come after the demo's records (December and January), as the app's next export
     would bring; with ``imported_days``, days of the campaign on which the demo imported
-    records already (July and August), so the import must look for each row among them."""
+    records already (July and August), among which the new ones go."""
     from chuxin.organization.models import Member
     from chuxin.study.models import StudyItem
 

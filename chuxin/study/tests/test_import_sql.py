@@ -380,33 +380,47 @@ def test_a_repeated_row_alone_refuses_the_file_after_the_insert(
     assert _state() == before
 
 
-def test_a_plain_insert_first_and_the_careful_one_when_it_meets_a_record(
+def test_a_plain_insert_first_then_without_what_is_there_then_the_careful_one(
     study_world: StudyWorld, path: dict[str, bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """New records are written by a plain insert, on days imported before too; a re-import,
-    or a file repeating a row, makes it fail and takes the insert that skips what is there
-    (same outcome)."""
+    """New records are written by a plain insert, on days imported before too. When it meets
+    a record (a re-import, an overlapping export), the records there are left out and the
+    rest written plainly; a file repeating a row makes that fail too and takes the insert
+    that skips what is there. Every way has the row-by-row path's outcome."""
     sw = study_world
-    writes: list[str] = []
+    writes: list[tuple[str, bool]] = []
     original = import_sql._write
 
-    def spy(cursor: Any, actor: Any, *, on_conflict: str) -> int:
-        writes.append(on_conflict)
-        return original(cursor, actor, on_conflict=on_conflict)
+    def spy(cursor: Any, actor: Any, *, on_conflict: str, skip_existing: bool = False) -> int:
+        writes.append((on_conflict, skip_existing))
+        return original(cursor, actor, on_conflict=on_conflict, skip_existing=skip_existing)
 
     monkeypatch.setattr(import_sql, "_write", spy)
-    text = f"党员编号,学习项目,日期,学时\nA0001,学习党章,{day(1)},1\nB0001,学习党章,{day(2)},1\n"
+    plain, without, careful = ("", False), ("", True), ("ON CONFLICT DO NOTHING", False)
+    head = "党员编号,学习项目,日期,学时\n"
+    text = f"{head}A0001,学习党章,{day(1)},1\nB0001,学习党章,{day(2)},1\n"
     assert both(path, sw.office, text.encode(), keep=True)["counts"] == (2, 0, 0)
-    assert writes == [""]
+    assert writes == [plain]
     writes.clear()
-    same_days = f"党员编号,学习项目,日期,学时\nA0002,学习党章,{day(1)},1\n"
+    same_days = f"{head}A0002,学习党章,{day(1)},1\n"
     assert both(path, sw.office, same_days.encode())["counts"] == (1, 0, 0)
-    assert writes == [""]
+    assert writes == [plain]
+    writes.clear()
+    assert both(path, sw.office, text.encode())["counts"] == (0, 0, 2)
+    assert writes == [plain, without]
     writes.clear()
     again = text + f"A0002,学习党章,{day(2)},1\n"
     assert both(path, sw.office, again.encode())["counts"] == (1, 0, 2)
-    assert writes == ["", "ON CONFLICT DO NOTHING"]
+    assert writes == [plain, without]
     writes.clear()
-    repeat = f"党员编号,学习项目,日期,学时\nA0002,学习党章,{day(3)},1\nA0002,学习党章,{day(3)},2\n"
+    repeat = f"{head}A0002,学习党章,{day(3)},1\nA0002,学习党章,{day(3)},2\n"
     assert both(path, sw.office, repeat.encode())["status"] == "refused"
-    assert writes == ["", "ON CONFLICT DO NOTHING"]
+    assert writes == [plain, without, careful]
+    writes.clear()
+    # A row repeating another, both of a record there already: left out together, and found.
+    repeat_there = f"{head}A0002,学习党章,{day(4)},1\nA0001,学习党章,{day(1)},1\n"
+    repeat_there += f"A0001,学习党章,{day(1)},2\n"
+    outcome = both(path, sw.office, repeat_there.encode())
+    assert outcome["status"] == "refused"
+    assert [(e[0], e[1], e[5]) for e in outcome["errors"]] == [(4, "date", {"other": 3})]
+    assert writes == [plain, without]

@@ -676,12 +676,12 @@ def _insert(cursor: Any, actor: Any) -> tuple[int, bool]:
     row (a repeat is written by none of the ways; ``False`` when that is not known).
 
     ``ON CONFLICT DO NOTHING`` skips what is there already, at a price: half as much again
-    as the insert, each row looked for before it is written. A study app's export brings
+    as the insert or more, each row looked for before it is written. A study app's export brings
     records not there yet, so a plain insert is tried first, by member. Should it meet a
     record (a re-import, an export overlapping an earlier one, a row repeating another), it
     stops there and is rolled back; then the records already there are found, one look per
-    member at their records of the file's days, and the others written by a plain insert
-    again. Only if that meets a record too (a repeat, or the same records imported
+    member at their records of the file's items and days, and the others written by a plain
+    insert again. Only if that meets a record too (a repeat, or the same records imported
     meanwhile) are the rows written the careful way."""
     try:
         with transaction.atomic():
@@ -705,9 +705,8 @@ def _insert(cursor: Any, actor: Any) -> tuple[int, bool]:
 
 def _find_existing(cursor: Any) -> None:
     """``study_import_existing``: the good rows whose record is there already (live, imported),
-    found through each member's records of the file's items and days (the index finds them
-    by member, item and day: a few looks a member, not one a row, and no record read but
-    those that match)."""
+    found among each member's live records of the file's items and days: one range of the
+    uniqueness rule's index a member, not one look a row."""
     table = connection.ops.quote_name(StudyRecord._meta.db_table)
     cursor.execute("DROP TABLE IF EXISTS study_import_existing")
     cursor.execute(

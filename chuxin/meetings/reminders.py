@@ -13,6 +13,13 @@ the same key from reaching a user twice), so a second run the same day sends not
 missed by cron is caught up the next day. A reported or archived meeting is no longer ``held``
 and gets nothing.
 
+The overdue notice is news that a report has just become late, so it is caught up only while
+the report is at most ``OVERDUE_NOTICE_DAYS`` (7) days late: a week of missed runs still tells
+it, but the first run after the job is installed (or after meetings held long ago are
+recorded) does not send one notice for every report that fell due months before; those stay
+late on the meeting pages and in the counts. It also keeps the daily query to the recent
+meetings instead of every unreported one ever held.
+
 Who writes the report: the services let whoever manages the meeting's unit record and report it
 (``selectors.may_manage``: the office and unit administrators of the unit or of a unit above).
 Reminding every one of them would tell the province office about every branch; so the
@@ -39,6 +46,9 @@ from chuxin.organization.models import Role, RoleAssignment
 from .models import DEFAULT_REMIND_DAYS_BEFORE, LifeMeeting, MeetingSettings, MeetingStatus
 
 SOON, DUE, OVERDUE = "soon", "due", "overdue"
+# How many days late a report may be and still get its (one) overdue notice: enough to catch
+# up a week of missed runs, not so many that a first run tells of reports due long before.
+OVERDUE_NOTICE_DAYS = 7
 CHUNK = 2000
 
 
@@ -71,7 +81,7 @@ def step_on(meeting: LifeMeeting, today: dt.date, days_before: int) -> str | Non
         return None
     days_left = (meeting.report_due_on - today).days
     if days_left < 0:
-        return OVERDUE
+        return OVERDUE if -days_left <= OVERDUE_NOTICE_DAYS else None
     if days_left == 0:
         return DUE
     if days_left <= days_before:
@@ -144,7 +154,8 @@ def _message(reminder: Reminder, user_id: int, today: dt.date) -> Message:
 
 def meeting_report_reminders_send(*, today: dt.date | None = None) -> int:
     """Remind the administrators who write held meetings' reports: some days before the due
-    date, on it, and once after it (each once). Returns how many notifications were created
+    date, on it, and once after it, while it is at most ``OVERDUE_NOTICE_DAYS`` late (each
+    once). Returns how many notifications were created
     (0 when run again the same day); they are emailed after the commit where configured."""
     today = today or timezone.localdate()
     # The widest window of any campaign bounds the query; each meeting's own is applied below.
@@ -154,6 +165,7 @@ def meeting_report_reminders_send(*, today: dt.date | None = None) -> int:
         LifeMeeting.objects.filter(
             status=MeetingStatus.HELD,
             report_due_on__isnull=False,
+            report_due_on__gte=today - dt.timedelta(days=OVERDUE_NOTICE_DAYS),
             report_due_on__lte=today + dt.timedelta(days=widest),
             unit__archived_at__isnull=True,
         )

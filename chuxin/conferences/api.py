@@ -388,7 +388,7 @@ def conferences_archive(request: HttpRequest, conference_id: int) -> Status[None
 @router.get("/{conference_id}/persons", response=list[PersonOut])
 def persons_list(request: HttpRequest, conference_id: int) -> Any:
     conference = selectors.conference_get(request.user, conference_id)
-    return list(conference.persons.order_by("role", "order", "pk"))
+    return list(conference.persons.live().order_by("role", "order", "pk"))
 
 
 @router.post("/{conference_id}/persons", response={201: PersonOut})
@@ -415,7 +415,7 @@ def persons_delete(request: HttpRequest, person_id: int) -> Status[None]:
 @router.get("/{conference_id}/venues", response=list[VenueOut])
 def venues_list(request: HttpRequest, conference_id: int) -> Any:
     conference = selectors.conference_get(request.user, conference_id)
-    return list(conference.venues.select_related("unit"))
+    return list(conference.venues.live().select_related("unit"))
 
 
 @router.post("/{conference_id}/venues", response={201: VenueOut})
@@ -448,7 +448,7 @@ def venues_delete(request: HttpRequest, venue_id: int) -> Status[None]:
 @router.get("/{conference_id}/speeches", response=list[SpeechOut])
 def speeches_list(request: HttpRequest, conference_id: int) -> Any:
     conference = selectors.conference_get(request.user, conference_id)
-    return list(conference.speeches.order_by("order", "pk"))
+    return list(conference.speeches.live().order_by("order", "pk"))
 
 
 @router.post("/{conference_id}/speeches", response={201: SpeechOut})

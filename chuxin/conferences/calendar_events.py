@@ -8,18 +8,25 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chuxin.core.calendar import Event, register, to_ics
 
-from .models import Conference, ConferenceFormat
+from .models import Conference, ConferenceFormat, SubVenue
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)
 
 
+def live_venues() -> Prefetch:
+    """The prefetch of a conference's live sub-venues (archived ones are not counted)."""
+    return Prefetch("venues", queryset=SubVenue.objects.live())
+
+
 def event_of(conference: Conference) -> Event:
-    """The calendar event of one conference (location: the main venue)."""
+    """The calendar event of one conference (location: the main venue). The conference comes
+    with its live sub-venues prefetched (:func:`live_venues`)."""
     venue_count = len(conference.venues.all())
     lines = [
         conference.get_format_display(),
@@ -47,7 +54,7 @@ def events_for_user(user: Any, start: dt.datetime, end: dt.datetime) -> Iterable
     qs = (
         conferences_visible(user)
         .filter(starts_at__gte=start, starts_at__lt=end)
-        .prefetch_related("venues")
+        .prefetch_related(live_venues())
         .order_by("starts_at", "pk")
     )
     return [event_of(c) for c in qs[:500]]

@@ -14,6 +14,7 @@ no counter could follow without a daily sweep; counted on read they are always r
 "Overdue" is the task's maintained flag (``RectificationTask.is_overdue``), as in the
 rectification figures and the task list the figure links to. Archived conferences leave these
 figures as they leave the conference lists; their tasks stay in rectification's figures.
+Sub-venues taken off a conference's record (archived) leave the sub-venue and attendance figures.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _counts(top: str) -> list[tuple[str, str, int]]:
     now = timezone.now()
     held = Q(starts_at__lte=now)
     conferences: QuerySet = Conference.objects.filter(held, archived_at__isnull=True)
-    venues: QuerySet = SubVenue.objects.filter(
+    venues: QuerySet = SubVenue.objects.live().filter(
         conference__archived_at__isnull=True, conference__starts_at__lte=now
     )
     assignments: QuerySet = DeployedAssignment.objects.filter(

@@ -11,6 +11,8 @@ left blank, the release uses the Chinese text.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,8 @@ from chuxin.core.models import TimeStampedModel
 from chuxin.organization.models import Campaign, Member, Unit
 from chuxin.problems.models import Problem
 from chuxin.rectification.models import RectificationTask, SpecialRectification
+
+_Part = TypeVar("_Part", bound=models.Model)
 
 
 class ConferenceFormat(models.TextChoices):
@@ -39,6 +43,13 @@ class SpeechKind(models.TextChoices):
     DEPLOYMENT = "deployment", _("deployment of work")
     SPECIAL_REPORT = "special", _("report by a leading unit of a special rectification")
     OTHER = "other", pgettext_lazy("speech kind", "other speech")
+
+
+class PartQuerySet(models.QuerySet[_Part]):
+    """Participants, sub-venues and speeches: removed ones are archived, not deleted."""
+
+    def live(self) -> PartQuerySet[_Part]:
+        return self.filter(archived_at__isnull=True)
 
 
 class Conference(TimeStampedModel):
@@ -103,7 +114,8 @@ class Conference(TimeStampedModel):
 
 
 class ConferencePerson(models.Model):
-    """The presiding person or an attendee, with the full position held on the day."""
+    """The presiding person or an attendee, with the full position held on the day. Taken
+    off the record, archived (``archived_at``), not deleted."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="persons")
     role = models.CharField(_("role"), max_length=12, choices=PersonRole.choices)
@@ -119,12 +131,22 @@ class ConferencePerson(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = PartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("conference participant")
         verbose_name_plural = _("conference participants")
         ordering = ["conference_id", "role", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference"],
+                condition=models.Q(role="presiding", archived_at__isnull=True),
+                name="conference_one_presiding",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -132,7 +154,7 @@ class ConferencePerson(models.Model):
 
 class SubVenue(models.Model):
     """A sub-venue of a teleconference in a unit below the organizer: how many attended
-    there and who chaired it."""
+    there and who chaired it. Taken off the record, archived, not deleted."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="venues")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
@@ -145,6 +167,9 @@ class SubVenue(models.Model):
         _("chair's position in English"), max_length=300, blank=True
     )
 
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = PartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -152,7 +177,11 @@ class SubVenue(models.Model):
         verbose_name_plural = _("sub-venues")
         ordering = ["conference_id", "unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["conference", "unit"], name="subvenue_unique_unit")
+            models.UniqueConstraint(
+                fields=["conference", "unit"],
+                condition=models.Q(archived_at__isnull=True),
+                name="subvenue_unique_unit",
+            )
         ]
 
     def __str__(self) -> str:
@@ -161,7 +190,8 @@ class SubVenue(models.Model):
 
 class Speech(models.Model):
     """An item of the agenda: who spoke (position at the time), on what, the key points in
-    order. A report of a special rectification's leading unit links its programme."""
+    order. A report of a special rectification's leading unit links its programme. Taken off
+    the agenda, archived, not deleted."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="speeches")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -192,6 +222,9 @@ class Speech(models.Model):
         related_name="conference_speeches",
     )
 
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = PartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -167,11 +167,12 @@ def _pick(lang: str, zh: str, en: str) -> str:
 
 
 def release_facts(conference: Conference, lang: str) -> Facts:
-    """The conference's record as the release in ``lang`` tells it (4 queries)."""
+    """The conference's record as the release in ``lang`` tells it (4 queries): its live
+    participants, speeches and sub-venues (those taken off the record are archived)."""
     c = conference
-    persons = list(c.persons.all())
-    speeches = list(c.speeches.select_related("special__leading_unit"))
-    venues = list(c.venues.select_related("unit"))
+    persons = list(c.persons.live())
+    speeches = list(c.speeches.live().select_related("special__leading_unit"))
+    venues = list(c.venues.live().select_related("unit"))
     start = timezone.localtime(c.starts_at)
     if lang == "zh":
         date = f"{start.month}月{start.day}日"

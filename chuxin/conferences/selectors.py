@@ -3,6 +3,9 @@
 A conference is in sight of whoever sees its organizer unit, whoever sees a unit with a
 sub-venue of it (the cities' offices see the province's teleconference), and whoever is on
 its record as presiding or attending. Only who manages the organizer changes it.
+
+Participants, sub-venues and speeches taken off the record are archived (``archived_at``); every
+read here leaves them out (``.live()``), and they no longer bring a conference into sight.
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ def conferences_visible(user: Any, *, include_archived: bool = False) -> QuerySe
         return qs.none()
     in_scope = Q()
     if not scope.is_empty:
-        venues = SubVenue.objects.filter(scope.units_q("unit")).values("conference_id")
+        venues = SubVenue.objects.live().filter(scope.units_q("unit")).values("conference_id")
         in_scope = scope.units_q("organizer") | Q(pk__in=venues)
-    people = ConferencePerson.objects.filter(Q(user=user) | Q(member__user=user)).values(
-        "conference_id"
+    people = (
+        ConferencePerson.objects.live()
+        .filter(Q(user=user) | Q(member__user=user))
+        .values("conference_id")
     )
     return qs.filter(in_scope | Q(pk__in=people)) if in_scope else qs.filter(pk__in=people)
 
@@ -64,23 +69,33 @@ def conference_get(user: Any, pk: int, *, action: Action = Action.VIEW) -> Confe
 
 
 def conference_detail(user: Any, pk: int) -> Conference:
-    """A conference with its participants, sub-venues and speeches (one query each)."""
+    """A conference with its live participants, sub-venues and speeches (one query each;
+    the archived ones are left out)."""
     return get_object_or_404(
-        conferences_visible(user).prefetch_related(
-            Prefetch("persons", queryset=ConferencePerson.objects.order_by("role", "order", "id")),
-            Prefetch("venues", queryset=SubVenue.objects.select_related("unit")),
+        conferences_visible(user)
+        .prefetch_related(
+            Prefetch(
+                "persons",
+                queryset=ConferencePerson.objects.live().order_by("role", "order", "id"),
+            )
+        )
+        .prefetch_related(
+            Prefetch("venues", queryset=SubVenue.objects.live().select_related("unit"))
+        )
+        .prefetch_related(
             Prefetch(
                 "speeches",
-                queryset=Speech.objects.select_related("special", "special__leading_unit"),
-            ),
+                queryset=Speech.objects.live().select_related("special", "special__leading_unit"),
+            )
         ),
         pk=pk,
     )
 
 
 def _part_get(model: Any, user: Any, pk: int) -> Any:
-    """A participant, sub-venue or speech of a conference the user may change."""
-    part = get_object_or_404(model.objects.select_related("conference__organizer"), pk=pk)
+    """A live participant, sub-venue or speech of a conference the user may change (404 once
+    it is archived)."""
+    part = get_object_or_404(model.objects.live().select_related("conference__organizer"), pk=pk)
     conference_get(user, part.conference_id, action=Action.MANAGE)
     return part
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,6 +61,19 @@ def _text(
         errors[name] = _("This field is required.")
     elif len(value) > limit:
         errors[name] = _("At most %(n)d characters.") % {"n": limit}
+
+
+def _archive(part: ConferencePerson | SubVenue | SpeechModel) -> None:
+    """Take a participant, sub-venue or speech off the record: it stays, archived."""
+    if part.archived_at is not None:
+        raise ValidationError({"__all__": _("It has been removed already.")})
+    part.archived_at = timezone.now()
+    part.save(update_fields=["archived_at"])
+
+
+def _next_order(live: QuerySet[Any]) -> int:
+    """After the last live one (archived ones leave their places free)."""
+    return int(live.aggregate(n=Max("order"))["n"] or 0) + 1
 
 
 def clean_points(value: str | Sequence[str] | None) -> list[str]:
@@ -180,7 +194,7 @@ def conference_update(*, actor: Any, conference: Conference, **changes: Any) -> 
         raise ValidationError({"__all__": _("Unknown fields: %(f)s") % {"f": sorted(unknown)}})
     values = {f: getattr(conference, f) for f in CONFERENCE_FIELDS} | changes
     _validate_conference(values, conference.campaign, conference.pk)
-    if values["format"] == ConferenceFormat.ON_SITE and conference.venues.exists():
+    if values["format"] == ConferenceFormat.ON_SITE and conference.venues.live().exists():
         raise ValidationError(
             {"format": _("Remove the sub-venues first: an on-site meeting has none.")}
         )
@@ -238,7 +252,7 @@ def person_add(
         errors["role"] = _("Choose one of the listed values.")
     elif (
         role == PersonRole.PRESIDING
-        and conference.persons.filter(role=PersonRole.PRESIDING).exists()
+        and conference.persons.live().filter(role=PersonRole.PRESIDING).exists()
     ):
         errors["role"] = _("The conference already has a presiding person.")
     if order is not None and not 0 <= order <= 999:
@@ -246,7 +260,7 @@ def person_add(
     if errors:
         raise ValidationError(errors)
     if order is None:
-        order = conference.persons.filter(role=role).count() + 1
+        order = _next_order(conference.persons.live().filter(role=role))
     return ConferencePerson.objects.create(
         conference=conference, role=role, order=order, member=member, user=user, **values
     )
@@ -254,9 +268,10 @@ def person_add(
 
 @transaction.atomic
 def person_remove(*, actor: Any, person: ConferencePerson) -> None:
-    """Take a participant off the record (the change stays in the history)."""
+    """Take a participant off the record: archived, not deleted (a removed presiding person
+    can be replaced; the change stays in the history)."""
     _require_manage(actor, person.conference)
-    person.delete()
+    _archive(person)
 
 
 # --- Sub-venues ------------------------------------------------------------------------------
@@ -302,7 +317,7 @@ def venue_add(
         raise ValidationError(
             {"unit": _("A sub-venue is in a unit below %(unit)s.") % {"unit": organizer.name}}
         )
-    if conference.venues.filter(unit=unit).exists():
+    if conference.venues.live().filter(unit=unit).exists():
         raise ValidationError({"unit": _("%(unit)s has a sub-venue already.") % {"unit": unit}})
     values: dict[str, Any] = {
         "attendance": attendance,
@@ -341,9 +356,10 @@ def venue_update(*, actor: Any, venue: SubVenue, **changes: Any) -> SubVenue:
 
 @transaction.atomic
 def venue_remove(*, actor: Any, venue: SubVenue) -> None:
-    """Take a sub-venue off the record (the change stays in the history)."""
+    """Take a sub-venue off the record: archived, not deleted (its unit may have a sub-venue
+    again; the change stays in the history)."""
     _require_manage(actor, venue.conference)
-    venue.delete()
+    _archive(venue)
 
 
 # --- Speeches --------------------------------------------------------------------------------
@@ -446,7 +462,7 @@ def speech_add(
     }
     _validate_speech(values, conference)
     if values["order"] is None:
-        values["order"] = conference.speeches.count() + 1
+        values["order"] = _next_order(conference.speeches.live())
     return SpeechModel.objects.create(conference=conference, member=member, **values)
 
 
@@ -469,9 +485,10 @@ def speech_update(*, actor: Any, speech: SpeechModel, **changes: Any) -> SpeechM
 
 @transaction.atomic
 def speech_remove(*, actor: Any, speech: SpeechModel) -> None:
-    """Take a speech off the agenda (the change stays in the history)."""
+    """Take a speech off the agenda: archived, not deleted (the change stays in the
+    history)."""
     _require_manage(actor, speech.conference)
-    speech.delete()
+    _archive(speech)
 
 
 # --- Deployed work ---------------------------------------------------------------------------

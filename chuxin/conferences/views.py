@@ -27,7 +27,7 @@ from chuxin.organization.models import Campaign, Member, Unit
 from chuxin.rectification.models import SpecialRectification
 
 from . import selectors, services
-from .calendar_events import campaign_ics
+from .calendar_events import campaign_ics, live_venues
 from .forms import (
     ConferenceForm,
     DeployedItemForm,
@@ -129,20 +129,21 @@ DEPLOYED_COLUMNS = [
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponseBase:
     """The conferences in sight, of one campaign if asked, soonest first; ?export=xlsx."""
-    from django.db.models import Count, Sum
+    from django.db.models import Count, Q, Sum
 
     campaign = _campaign_from_query(request)
     qs = selectors.conferences_visible(request.user)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     qs = qs.annotate(
-        venue_count=Count("venues", distinct=True),
+        venue_count=Count("venues", filter=Q(venues__archived_at__isnull=True), distinct=True),
         item_count=Count("deployed_items", distinct=True),
     ).order_by("campaign_id", "ordinal", "pk")
     export = request.GET.get("export")
     if export == "xlsx":
         attendance = dict(
-            selectors.SubVenue.objects.filter(conference__in=qs.values("pk"))
+            selectors.SubVenue.objects.live()
+            .filter(conference__in=qs.values("pk"))
             .values("conference_id")
             .annotate(n=Sum("attendance"))
             .values_list("conference_id", "n")
@@ -177,7 +178,7 @@ def campaign_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     conferences = (
         selectors.conferences_visible(request.user)
         .filter(campaign=campaign)
-        .prefetch_related("venues")
+        .prefetch_related(live_venues())
         .order_by("starts_at")
     )
     body = campaign_ics(

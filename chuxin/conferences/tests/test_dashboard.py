@@ -173,6 +173,22 @@ def test_figures_add_up_each_subtree(board: Board) -> None:
     assert (city_b["conferences.deployed"], city_b["conferences.overdue"]) == (1, 1)
 
 
+def test_a_removed_sub_venue_leaves_the_figures(board: Board) -> None:
+    client = board.client_for(board.office)
+    venue = board.conference.venues.get(unit=board.city_b)
+    services.venue_remove(actor=board.office, venue=venue)
+    venue.refresh_from_db()
+    assert venue.archived_at is not None  # archived, not deleted
+    shown = values(client, board.province)
+    assert (shown["conferences.venues"], shown["conferences.attendance"]) == (1, 120)
+    city_b = values(client, board.city_b)
+    assert (city_b["conferences.venues"], city_b["conferences.attendance"]) == (0, 0)
+    # The provider read by other pages agrees.
+    [provider] = [p for p in figures.providers() if p.key == "conferences"]
+    read = provider.values_for([board.province.pk])[board.province.pk]
+    assert (read["venues"], read["attendance"]) == (1, 120)
+
+
 def test_the_drill_down_lists_the_tasks_behind_the_figures(board: Board) -> None:
     client = board.client_for(board.office)
     shown = section(client.get(api_url(board.province)).json())

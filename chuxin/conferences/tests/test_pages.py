@@ -63,6 +63,15 @@ MANAGE_CITY = {
 }
 
 
+def _live_counts() -> tuple[int, int, int]:
+    """Live participants, sub-venues and speeches (removing archives; it deletes nothing)."""
+    return (
+        ConferencePerson.objects.live().count(),
+        SubVenue.objects.live().count(),
+        Speech.objects.live().count(),
+    )
+
+
 @pytest.mark.parametrize("user", USERS)
 def test_scope_matrix_of_pages(cw: ConfWorld, user: str | None) -> None:
     services.release_generate(actor=cw.office, conference=cw.third)
@@ -101,7 +110,7 @@ def test_list_shows_only_what_is_in_sight(cw: ConfWorld) -> None:
 def test_posts_outside_management_change_nothing(cw: ConfWorld, user: str) -> None:
     c = client(cw, user)
     pk = cw.third.pk
-    before = (ConferencePerson.objects.count(), SubVenue.objects.count(), Speech.objects.count())
+    before = _live_counts()
     assert c.post(reverse("conferences:person_add", args=[pk]), {"person-role": "attendee",
                "person-name": "某人"}).status_code == 403  # fmt: skip
     assert c.post(reverse("conferences:venue_add", args=[pk]), {"venue-unit_code": "P-A-1",
@@ -112,7 +121,7 @@ def test_posts_outside_management_change_nothing(cw: ConfWorld, user: str) -> No
     assert c.post(reverse("conferences:speech_remove", args=[speech.pk])).status_code == 403
     assert c.post(reverse("conferences:release_generate", args=[pk])).status_code == 403
     assert c.post(reverse("conferences:archive", args=[pk])).status_code == 403
-    after = (ConferencePerson.objects.count(), SubVenue.objects.count(), Speech.objects.count())
+    after = _live_counts()
     assert before == after
 
 
@@ -229,8 +238,9 @@ def test_inline_forms(cw: ConfWorld) -> None:
     page = c.get(url).content.decode()
     assert "王芳" in page and "新的题目" in page and "和平区" in page
     c.post(reverse("conferences:person_remove", args=[person.pk]))
-    assert not ConferencePerson.objects.filter(pk=person.pk).exists()
-    assert person.history.count() == 2  # created, deleted: the audit trail keeps it
+    person.refresh_from_db()  # archived, not deleted
+    assert person.archived_at is not None and "王芳" not in c.get(url).content.decode()
+    assert person.history.count() == 2  # created, archived: the audit trail keeps it
 
 
 @pytest.mark.parametrize(

@@ -167,6 +167,12 @@ class ConferencePatch(Schema):
 
 class ConferenceFilterIn(Schema):
     campaign: int | None = None
+    unit: int | None = Field(
+        None, description="conferences organized by this unit or a unit of its subtree"
+    )
+    venue_unit: int | None = Field(
+        None, description="conferences with a sub-venue in this unit or a unit of its subtree"
+    )
 
 
 class PersonIn(Schema):
@@ -341,7 +347,15 @@ def _release(request: HttpRequest, conference_id: int, action: Action = Action.V
 @router.get("", response=list[ConferenceOut])
 @paginate(LimitOffsetPagination)
 def conferences_list(request: HttpRequest, filters: Query[ConferenceFilterIn]) -> Any:
-    qs = selectors.conferences_visible(request.user)
+    """Conferences in sight; a unit outside the user's scope is a 404, as elsewhere."""
+    user = request.user
+
+    def unit(pk: int | None) -> Any:
+        return None if pk is None else org_selectors.unit_get(user, pk)
+
+    qs = selectors.conferences_filtered(
+        user, unit=unit(filters.unit), venue_unit=unit(filters.venue_unit)
+    )
     if filters.campaign is not None:
         qs = qs.filter(campaign_id=filters.campaign)
     return qs.order_by("campaign_id", "ordinal", "pk")

@@ -90,8 +90,14 @@ def _counts(top: str) -> list[tuple[str, str, int]]:
     return rows
 
 
-def _list(_pk: int) -> str:
-    return reverse("conferences:list")
+def _list(param: str) -> Callable[[int], str]:
+    """The conference list of a unit's subtree: ``unit`` (organized there) for the conferences
+    held, ``venue_unit`` (with a sub-venue there) for the sub-venues and their attendance."""
+
+    def url(pk: int) -> str:
+        return f"{reverse('conferences:list')}?{urlencode({param: pk})}"
+
+    return url
 
 
 def _tasks(**params: str) -> Callable[[int], str]:
@@ -117,28 +123,28 @@ register(
                 "conferences.held",
                 _("Promotion conferences held"),
                 metric("held"),
-                _list,
+                _list("unit"),
                 worse="lower",
             ),
             FigureSpec(
                 "conferences.recent",
                 _("Promotion conferences in the last 30 days"),
                 metric("recent"),
-                _list,
+                _list("unit"),
                 worse="lower",
             ),
             FigureSpec(
                 "conferences.venues",
                 _("Sub-venues of promotion conferences"),
                 metric("venues"),
-                _list,
+                _list("venue_unit"),
                 worse="lower",
             ),
             FigureSpec(
                 "conferences.attendance",
                 _("Attendance at sub-venues"),
                 metric("attendance"),
-                _list,
+                _list("venue_unit"),
                 worse="lower",
             ),
             FigureSpec(

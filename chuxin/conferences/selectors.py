@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from chuxin.core.scoping import Action, scope_for
-from chuxin.organization.models import Campaign
+from chuxin.organization.models import Campaign, Unit
 from chuxin.rectification.models import OPEN_STATUSES, TaskStatus
 
 from .models import (
@@ -53,6 +53,27 @@ def conferences_visible(user: Any, *, include_archived: bool = False) -> QuerySe
         .values("conference_id")
     )
     return qs.filter(in_scope | Q(pk__in=people)) if in_scope else qs.filter(pk__in=people)
+
+
+def conferences_filtered(
+    user: Any,
+    *,
+    campaign: Campaign | None = None,
+    unit: Unit | None = None,
+    venue_unit: Unit | None = None,
+) -> QuerySet[Conference]:
+    """The conferences in sight (live), of a campaign; organized by ``unit`` or a unit of its
+    subtree; with a live sub-venue in ``venue_unit``'s subtree. The units come from
+    ``organization.selectors.unit_get`` (in the user's scope, 404 otherwise)."""
+    qs = conferences_visible(user)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if unit is not None:
+        qs = qs.filter(organizer__path__startswith=unit.path)
+    if venue_unit is not None:
+        venues = SubVenue.objects.live().filter(unit__path__startswith=venue_unit.path)
+        qs = qs.filter(pk__in=venues.values("conference_id"))
+    return qs
 
 
 def may_manage(user: Any, conference: Conference) -> bool:
@@ -187,14 +208,20 @@ def deployed_progress(user: Any, conference: Conference) -> list[ItemProgress]:
     return list(items.values())
 
 
-def deployed_rows(user: Any, campaign: Campaign | None) -> QuerySet[DeployedAssignment]:
-    """Every assignment of deployed work in sight (for the export), conference by conference."""
+def deployed_rows(
+    user: Any,
+    campaign: Campaign | None,
+    *,
+    unit: Unit | None = None,
+    venue_unit: Unit | None = None,
+) -> QuerySet[DeployedAssignment]:
+    """Every assignment of deployed work in sight (for the export), conference by conference,
+    of the conferences the list shows (:func:`conferences_filtered`)."""
     scope = scope_for(user)
-    qs = DeployedAssignment.objects.filter(
-        item__conference__in=conferences_visible(user)
-    ).select_related("item__conference", "unit", "task")
-    if campaign is not None:
-        qs = qs.filter(item__conference__campaign=campaign)
+    conferences = conferences_filtered(user, campaign=campaign, unit=unit, venue_unit=venue_unit)
+    qs = DeployedAssignment.objects.filter(item__conference__in=conferences).select_related(
+        "item__conference", "unit", "task"
+    )
     if not scope.everything:
         qs = qs.filter(scope.units_q("unit") | scope.units_q("item__conference__organizer"))
     return qs.order_by("item__conference__ordinal", "item__order", "unit__path")

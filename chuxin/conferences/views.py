@@ -6,6 +6,7 @@ editor with a preview in both languages, generate, publish, .docx and the print 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -128,13 +129,17 @@ DEPLOYED_COLUMNS = [
 
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponseBase:
-    """The conferences in sight, of one campaign if asked, soonest first; ?export=xlsx."""
+    """The conferences in sight, of one campaign if asked, of a unit's subtree (``unit``:
+    organized there; ``venue_unit``: with a sub-venue there; 404 for a unit out of sight, as
+    other lists), soonest first; ?export=xlsx."""
     from django.db.models import Count, Q, Sum
 
     campaign = _campaign_from_query(request)
-    qs = selectors.conferences_visible(request.user)
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
+    unit = org_selectors.unit_from_query(request.user, request.GET)
+    venue_unit = org_selectors.unit_from_query(request.user, request.GET, "venue_unit")
+    qs = selectors.conferences_filtered(
+        request.user, campaign=campaign, unit=unit, venue_unit=venue_unit
+    )
     qs = qs.annotate(
         venue_count=Count("venues", filter=Q(venues__archived_at__isnull=True), distinct=True),
         item_count=Count("deployed_items", distinct=True),
@@ -157,14 +162,20 @@ def conference_list(request: HttpRequest) -> HttpResponseBase:
             "conference-deployed-work",
             str(_("Deployed work")),
             DEPLOYED_COLUMNS,
-            selectors.deployed_rows(request.user, campaign)[:20000],
+            selectors.deployed_rows(request.user, campaign, unit=unit, venue_unit=venue_unit)[
+                :20000
+            ],
         )
+    query = {"campaign": campaign, "unit": unit, "venue_unit": venue_unit}
     return render(
         request,
         "conferences/list.html",
         {
             "conferences": list(qs[:300]),
             "campaign": campaign,
+            "unit": unit,
+            "venue_unit": venue_unit,
+            "query": urlencode({k: v.pk for k, v in query.items() if v is not None}),
             "campaigns": selectors.campaigns_with_conferences(request.user),
             "can_create": _managed_campaigns(request.user).exists(),
         },

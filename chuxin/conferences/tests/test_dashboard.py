@@ -143,7 +143,13 @@ def test_the_office_sees_the_provinces_figures_in_the_api(board: Board) -> None:
     assert shown["conferences.overdue"]["url"] == (
         f"{tasks}?unit={pk}&source=conference&due=overdue"
     )
-    assert shown["conferences.held"]["url"] == reverse("conferences:list")
+    # The conferences held: the list of those organized in the subtree; the sub-venues and
+    # their attendance: the list of those with a sub-venue there.
+    listing = reverse("conferences:list")
+    assert shown["conferences.held"]["url"] == f"{listing}?unit={pk}"
+    assert shown["conferences.recent"]["url"] == f"{listing}?unit={pk}"
+    assert shown["conferences.venues"]["url"] == f"{listing}?venue_unit={pk}"
+    assert shown["conferences.attendance"]["url"] == f"{listing}?venue_unit={pk}"
     # The share closed is compared between the cities (heat table, red flags).
     cells = {row["name"]: {c["key"]: c["value"] for c in row["cells"]} for row in data["children"]}
     assert cells["沈阳市"]["conferences.closed_pct"] == 100.0
@@ -200,6 +206,22 @@ def test_the_drill_down_lists_the_tasks_behind_the_figures(board: Board) -> None
     assert overdue in html and closed not in html
     html = client.get(shown["conferences.closed"]["url"]).content.decode()
     assert closed in html and overdue not in html
+
+
+def test_the_conference_figures_link_to_the_units_conferences(board: Board) -> None:
+    client = board.client_for(board.office)
+    shown = section(client.get(api_url(board.city_a)).json())
+    pk = board.city_a.pk
+    assert shown["conferences.held"]["url"].endswith(f"?unit={pk}")
+    held = client.get(shown["conferences.held"]["url"]).content.decode()
+    assert "沈阳市推进会" in held and board.conference.title not in held  # the province's
+    venues = client.get(shown["conferences.venues"]["url"]).content.decode()
+    assert board.conference.title in venues and "沈阳市推进会" not in venues
+    # On the dashboard page too.
+    html = client.get(reverse("oversight:unit", args=[board.province.pk])).content.decode()
+    listing = reverse("conferences:list")
+    assert f"{listing}?unit={board.province.pk}" in html
+    assert f"{listing}?venue_unit={board.province.pk}" in html
 
 
 def test_the_dashboard_page_shows_them(board: Board) -> None:

@@ -5,16 +5,28 @@ another city, a guidance team member, a member, an anonymous visitor)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from chuxin.core.models import User
 from chuxin.organization import services
 from chuxin.organization.models import Member, Role, Unit
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Messages made outside a request (services, commands) are in English in every test,
+    whatever language an earlier test's request left active in this process: without this a
+    test read English or Chinese by the order tests ran in. A test of another language says
+    so (``translation.override``); a request still speaks the client's language."""
+    with translation.override("en"):
+        yield
 
 
 def pytest_report_header(config: Any) -> list[str]:

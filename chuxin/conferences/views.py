@@ -345,9 +345,12 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk)
-    services.person_remove(actor=request.user, person=person)
-    messages.success(request, _("Participant removed."))
-    return redirect("conferences:detail", pk=person.conference_id)
+    return run_action(
+        request,
+        lambda: services.person_remove(actor=request.user, person=person),
+        success=_("Participant removed."),
+        redirect_to=reverse("conferences:detail", args=[person.conference_id]),
+    )
 
 
 @login_required
@@ -376,9 +379,12 @@ def venue_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def venue_remove(request: HttpRequest, pk: int) -> HttpResponse:
     venue = selectors.venue_get(request.user, pk)
-    services.venue_remove(actor=request.user, venue=venue)
-    messages.success(request, _("Sub-venue removed."))
-    return redirect("conferences:detail", pk=venue.conference_id)
+    return run_action(
+        request,
+        lambda: services.venue_remove(actor=request.user, venue=venue),
+        success=_("Sub-venue removed."),
+        redirect_to=reverse("conferences:detail", args=[venue.conference_id]),
+    )
 
 
 def _speech_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -436,9 +442,12 @@ def speech_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def speech_remove(request: HttpRequest, pk: int) -> HttpResponse:
     speech = selectors.speech_get(request.user, pk)
-    services.speech_remove(actor=request.user, speech=speech)
-    messages.success(request, _("Speech removed."))
-    return redirect("conferences:detail", pk=speech.conference_id)
+    return run_action(
+        request,
+        lambda: services.speech_remove(actor=request.user, speech=speech),
+        success=_("Speech removed."),
+        redirect_to=reverse("conferences:detail", args=[speech.conference_id]),
+    )
 
 
 @login_required
